@@ -1,0 +1,254 @@
+"""Canonical raw tables: the contract between connectors and dbt.
+
+Every connector (Zendesk, Jira, generic CSV/Parquet/JSONL) produces rows with these columns;
+validation, quarantine and the idempotent merge are shared. dbt reads these tables as sources
+(schema ``raw``). Unredacted text lives only here: the ``*_redacted`` columns are what leaves
+the raw layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column.
+
+    Attributes:
+        name: Column name in the raw table.
+        type: DuckDB type (``VARCHAR``, ``TIMESTAMP``, ``DOUBLE``, ``INTEGER``, ``BOOLEAN``).
+        required: Rows without a value are quarantined.
+        enum: Allowed values (after normalisation); other values are quarantined.
+        redact: Free text that gets a ``<name>_redacted`` twin with personal data replaced.
+        description: What the column means, for docs and dbt.
+    """
+
+    name: str
+    type: str = "VARCHAR"
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    redact: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical raw table.
+
+    Attributes:
+        name: Entity name; the table is ``raw.<name>`` and the Dagster asset ``raw_<name>``.
+        key: Primary key column.
+        version: Column that orders versions of one key (latest wins), or None.
+        columns: Canonical columns, key first.
+        checks: Pairs of (later, earlier) timestamp columns that must not go backwards.
+        description: Grain of the table.
+    """
+
+    name: str
+    key: str
+    version: str | None
+    columns: tuple[Column, ...]
+    checks: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    description: str = ""
+
+    @property
+    def table(self) -> str:
+        """Fully qualified raw table name."""
+        return f"raw.{self.name}"
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+CHANNELS = ("chat", "email", "in_app", "social", "phone")
+PRIORITIES = ("low", "normal", "high", "urgent")
+STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
+
+TICKETS = Entity(
+    name="tickets",
+    key="ticket_id",
+    version="updated_at",
+    description="One row per help-desk ticket, latest version.",
+    columns=(
+        Column("ticket_id", required=True, description="Help-desk ticket id."),
+        Column("created_at", "TIMESTAMP", required=True),
+        Column("updated_at", "TIMESTAMP", required=True),
+        Column("solved_at", "TIMESTAMP", description="When the ticket was (last) solved."),
+        Column("subject", redact=True),
+        Column("body", redact=True, description="First message from the requester."),
+        Column("status", required=True, enum=STATUSES),
+        Column("priority", enum=PRIORITIES),
+        Column("channel", required=True, enum=CHANNELS),
+        Column("language", description="ISO 639-1 code from the help desk, if it has one."),
+        Column("requester_id"),
+        Column("assignee_id"),
+        Column("group_id"),
+        Column("tags", description="JSON array of tags."),
+        Column("backlog_key", description="Tracker key linked from the help desk."),
+        Column("security_flagged_at", "TIMESTAMP"),
+        Column("security_action"),
+        Column("security_actioned_at", "TIMESTAMP"),
+        Column("recovery_asset"),
+        Column("recovery_amount", "DOUBLE"),
+        Column("recovery_method", enum=("automatic", "manual")),
+        Column("recovery_status", enum=("recovered", "unrecoverable", "pending")),
+        Column("recovered_at", "TIMESTAMP"),
+    ),
+    checks=(
+        ("updated_at", "created_at"),
+        ("solved_at", "created_at"),
+        ("security_actioned_at", "security_flagged_at"),
+    ),
+)
+
+TICKET_EVENTS = Entity(
+    name="ticket_events",
+    key="event_id",
+    version=None,
+    description="One row per ticket audit event (field change or comment).",
+    columns=(
+        Column("event_id", required=True),
+        Column("audit_id", required=True),
+        Column("ticket_id", required=True),
+        Column("created_at", "TIMESTAMP", required=True),
+        Column("author_id"),
+        Column("event_type", required=True, enum=("create", "change", "comment")),
+        Column("field_name", description="status, group_id, assignee_id, priority (create/change)."),
+        Column("value"),
+        Column("previous_value"),
+        Column("is_public", "BOOLEAN", description="Comments: visible to the requester."),
+    ),
+)
+
+SATISFACTION_RATINGS = Entity(
+    name="satisfaction_ratings",
+    key="rating_id",
+    version="updated_at",
+    description="One row per satisfaction survey sent, latest version.",
+    columns=(
+        Column("rating_id", required=True),
+        Column("ticket_id", required=True),
+        Column("score", required=True, enum=("offered", "good", "bad")),
+        Column("rating", "INTEGER", description="1-5 answer; null while only offered."),
+        Column("comment", redact=True),
+        Column("assignee_id"),
+        Column("requester_id"),
+        Column("created_at", "TIMESTAMP", required=True),
+        Column("updated_at", "TIMESTAMP", required=True),
+    ),
+    checks=(("updated_at", "created_at"),),
+)
+
+QA_AUDITS = Entity(
+    name="qa_audits",
+    key="audit_id",
+    version=None,
+    description="One row per QA review of a ticket.",
+    columns=(
+        Column("audit_id", required=True),
+        Column("ticket_id", required=True),
+        Column("agent_id", required=True),
+        Column("reviewer_id"),
+        Column("reviewed_at", "TIMESTAMP", required=True),
+        Column("tone_score", "DOUBLE", required=True),
+        Column("accuracy_score", "DOUBLE", required=True),
+        Column("compliance_score", "DOUBLE", required=True),
+        Column("resolution_score", "DOUBLE", required=True),
+        Column("comment", redact=True),
+    ),
+)
+
+BACKLOG_ITEMS = Entity(
+    name="backlog_items",
+    key="item_id",
+    version="updated_at",
+    description="One row per product backlog item (epic, story, bug, task), latest version.",
+    columns=(
+        Column("item_id", required=True, description="Tracker key, e.g. EX-123."),
+        Column("item_type", required=True, enum=("epic", "story", "bug", "task")),
+        Column("summary", redact=True),
+        Column("description", redact=True),
+        Column("status", required=True),
+        Column("status_category", required=True, enum=("new", "indeterminate", "done")),
+        Column("priority"),
+        Column("created_at", "TIMESTAMP", required=True),
+        Column("updated_at", "TIMESTAMP", required=True),
+        Column("shipped_at", "TIMESTAMP", description="Resolution date of a done item."),
+        Column("labels", description="JSON array."),
+        Column("components", description="JSON array of component names."),
+        Column("parent_key"),
+        Column("helpdesk_links", description="Help-desk link field, raw text."),
+    ),
+    checks=(("updated_at", "created_at"), ("shipped_at", "created_at")),
+)
+
+AGENTS = Entity(
+    name="agents",
+    key="agent_id",
+    version=None,
+    description="One row per help-desk agent (or bot).",
+    columns=(
+        Column("agent_id", required=True),
+        Column("name"),
+        Column("role"),
+        Column("default_group_id"),
+        Column("is_bot", "BOOLEAN"),
+        Column("is_active", "BOOLEAN"),
+        Column("created_at", "TIMESTAMP"),
+    ),
+)
+
+GROUPS = Entity(
+    name="groups",
+    key="group_id",
+    version=None,
+    description="One row per help-desk group (a support tier in the demo).",
+    columns=(
+        Column("group_id", required=True),
+        Column("name", required=True),
+        Column("created_at", "TIMESTAMP"),
+    ),
+)
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (TICKETS, TICKET_EVENTS, SATISFACTION_RATINGS, QA_AUDITS, BACKLOG_ITEMS, AGENTS, GROUPS)
+}
+
+BOOKKEEPING = (
+    ("source_file", "VARCHAR"),
+    ("source_line", "BIGINT"),
+    ("loaded_at", "TIMESTAMP"),
+)
+
+
+def table_ddl(entity: Entity) -> str:
+    """Return ``CREATE TABLE IF NOT EXISTS`` for an entity's raw table."""
+    cols: list[str] = []
+    for col in entity.columns:
+        cols.append(f"{col.name} {col.type}")
+        if col.redact:
+            cols.append(f"{col.name}_redacted VARCHAR")
+    cols += [f"{name} {typ}" for name, typ in BOOKKEEPING]
+    return f"CREATE TABLE IF NOT EXISTS {entity.table} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS raw.quarantine (
+  entity VARCHAR,
+  source_file VARCHAR,
+  source_line BIGINT,
+  field VARCHAR,
+  reason VARCHAR,
+  record VARCHAR,
+  loaded_at TIMESTAMP
+)"""
+
+
+def create_all_sql() -> list[str]:
+    """Statements that create the raw schema, every raw table and the quarantine table."""
+    return ["CREATE SCHEMA IF NOT EXISTS raw", *(table_ddl(e) for e in ENTITIES.values()), QUARANTINE_DDL]

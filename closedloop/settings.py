@@ -1,0 +1,111 @@
+"""Every path and setting in one place.
+
+All state lives under one folder, ``./state`` by default, or ``$CLOSEDLOOP_HOME``:
+
+```
+state/
+  warehouse.duckdb   the DuckDB warehouse (raw, staging, intermediate, marts)
+  dagster/           DAGSTER_HOME (run history, telemetry off)
+  dbt/               dbt target and logs
+  cache/             model and embedding caches
+  logs/              closedloop logs
+  inbox/             drop new export files here; the sensor picks them up
+  demo/              demo data written by `make run`
+```
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations of closedloop's state.
+
+    Attributes:
+        home: Root of all state (``$CLOSEDLOOP_HOME``, default ``./state``).
+        data_dir: Export folder the pipeline ingests (``$CLOSEDLOOP_DATA``, default ``home/demo``).
+    """
+
+    home: Path
+    data_dir: Path
+
+    @property
+    def warehouse(self) -> Path:
+        """DuckDB warehouse file (``$CLOSEDLOOP_WAREHOUSE`` overrides)."""
+        override = os.environ.get("CLOSEDLOOP_WAREHOUSE")
+        return Path(override).resolve() if override else self.home / "warehouse.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        """DAGSTER_HOME for run history."""
+        return self.home / "dagster"
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt target folder (manifest, run results)."""
+        return self.home / "dbt" / "target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        """dbt log folder."""
+        return self.home / "dbt" / "logs"
+
+    @property
+    def cache(self) -> Path:
+        """Caches (models, embeddings spill files)."""
+        return self.home / "cache"
+
+    @property
+    def logs(self) -> Path:
+        """closedloop's own logs."""
+        return self.home / "logs"
+
+    @property
+    def inbox(self) -> Path:
+        """Folder watched by the new-exports sensor."""
+        return self.home / "inbox"
+
+    @property
+    def sources_config(self) -> Path | None:
+        """``closedloop-sources.yml`` in the data folder, when there is one."""
+        path = self.data_dir / "closedloop-sources.yml"
+        return path if path.exists() else None
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment."""
+    home = Path(os.environ.get("CLOSEDLOOP_HOME", "state")).resolve()
+    data = os.environ.get("CLOSEDLOOP_DATA")
+    return Settings(home=home, data_dir=Path(data).resolve() if data else home / "demo")
+
+
+def prepare_environment(settings: Settings | None = None) -> Settings:
+    """Create the state folders and export the environment Dagster and dbt read.
+
+    Sets DAGSTER_HOME (with a dagster.yaml that turns telemetry off), CLOSEDLOOP_WAREHOUSE for
+    dbt's profile, dbt's log and target paths, and turns dbt's anonymous statistics off.
+    """
+    settings = settings or load_settings()
+    for folder in (settings.home, settings.dagster_home, settings.dbt_logs, settings.cache, settings.logs,
+                   settings.inbox):
+        folder.mkdir(parents=True, exist_ok=True)
+    dagster_yaml = settings.dagster_home / "dagster.yaml"
+    if not dagster_yaml.exists():
+        dagster_yaml.write_text("telemetry:\n  enabled: false\n")
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    os.environ["CLOSEDLOOP_HOME"] = str(settings.home)
+    os.environ["CLOSEDLOOP_WAREHOUSE"] = str(settings.warehouse)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ["DBT_LOG_PATH"] = str(settings.dbt_logs)
+    os.environ["DBT_TARGET_PATH"] = str(settings.dbt_target)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return settings
