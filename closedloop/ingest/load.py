@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from closedloop.ingest.config import SourceSpec, load_config
 from closedloop.ingest.connectors import mapping_sql, read_batches
@@ -123,21 +124,23 @@ def load_all(
     return report
 
 
-def find_files(spec: SourceSpec, data_dir: Path) -> list[Path]:
-    """Files matching the spec's globs, sorted, without duplicates."""
+def find_files(spec: SourceSpec, data_dirs: Path | Sequence[Path]) -> list[Path]:
+    """Files matching the spec's globs under each folder, sorted, without duplicates."""
+    roots = [data_dirs] if isinstance(data_dirs, Path) else list(data_dirs)
     found: dict[Path, None] = {}
-    for pattern in spec.files:
-        for path in sorted(data_dir.glob(pattern)):
-            if path.is_file():
-                found[path.resolve()] = None
+    for root in roots:
+        for pattern in spec.files:
+            for path in sorted(root.glob(pattern)):
+                if path.is_file():
+                    found[path.resolve()] = None
     return list(found)
 
 
-def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dir: Path) -> EntityReport:
-    """Load one entity's files; see the module docstring for what happens to each record."""
+def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Path | Sequence[Path]) -> EntityReport:
+    """Load one entity's files from one or more folders (see the module docstring)."""
     started = time.perf_counter()
     entity = ENTITIES[spec.entity]
-    report = EntityReport(entity=spec.entity, files=find_files(spec, data_dir))
+    report = EntityReport(entity=spec.entity, files=find_files(spec, data_dirs))
     staging = f"raw.__incoming_{entity.name}"
     con.execute(f"DROP TABLE IF EXISTS {staging}")
     con.execute(f"CREATE TABLE {staging} AS SELECT * FROM {entity.table} LIMIT 0")
@@ -179,10 +182,17 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch "
                             "WHERE CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END")
             else:
-                missing = sorted(set(spec.columns.values()) - set(batch.table.column_names))
-                if missing:
-                    raise UnreadableFileError(path, f"missing column(s) {', '.join(missing)} named in the "
-                                                    f"{spec.entity} column mapping")
+                table = batch.table
+                absent = {canon: src for canon, src in spec.columns.items() if src not in table.column_names}
+                required = sorted(src for canon, src in absent.items() if entity.column(canon).required)
+                if required:
+                    raise UnreadableFileError(path, f"missing column(s) {', '.join(required)} that the "
+                                                    f"{spec.entity} column mapping needs")
+                for src in sorted(set(absent.values())):
+                    log.warning(f"{path}: no column {src!r}; {spec.entity} rows get no value for it")
+                    table = table.append_column(src, pa.nulls(table.num_rows, pa.string()))
+                con.unregister("__batch")
+                con.register("__batch", table)
                 con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
             con.execute("CREATE OR REPLACE TEMP TABLE __mapped AS SELECT row_number() OVER () AS __rid, * "
                         f"FROM ({mapping_sql(spec, '__records', batch.is_json)})")

@@ -1,0 +1,97 @@
+"""Run the whole Dagster pipeline in-process, with one log line per stage."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from closedloop.ingest.errors import ClosedloopError
+from closedloop.settings import Settings, load_settings, prepare_environment
+
+log = logging.getLogger("closedloop.pipeline")
+
+USER_ERRORS = {"UnreadableFileError", "ConfigError", "ClosedloopError"}
+
+
+@dataclass
+class PipelineResult:
+    """Outcome of :func:`run_pipeline`.
+
+    Attributes:
+        success: Whether every step and blocking check passed.
+        seconds: Wall time.
+        failed_checks: ``check name: description`` of each failed asset check.
+        errors: User-facing error messages of failed steps.
+        skipped: Asset keys that did not materialize.
+    """
+
+    success: bool
+    seconds: float
+    failed_checks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def run_pipeline(data_dir: Path | None = None, selection: str = "*") -> PipelineResult:
+    """Materialize every asset (like ``dagster asset materialize --select '*'``) in-process.
+
+    Args:
+        data_dir: Export folder; default ``$CLOSEDLOOP_DATA`` or ``$CLOSEDLOOP_HOME/demo``.
+        selection: Dagster asset selection string.
+    """
+    if data_dir is not None:
+        if not data_dir.is_dir():
+            raise ClosedloopError(f"data folder {data_dir} does not exist")
+        os.environ["CLOSEDLOOP_DATA"] = str(data_dir.resolve())
+    settings: Settings = prepare_environment(load_settings())
+    started = time.perf_counter()
+    log.info(f"pipeline: data {settings.data_dir}, warehouse {settings.warehouse}")
+
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    asset_selection = dg.AssetSelection.from_string(selection) if selection != "*" else None
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            asset_selection=list(asset_selection.resolve(defs.resolve_asset_graph())) if asset_selection else None,
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        )
+    outcome = PipelineResult(success=result.success, seconds=time.perf_counter() - started)
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()
+                    if e.asset_key is not None}
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data  # type: ignore[union-attr]
+            if not data.passed:
+                outcome.failed_checks.append(f"{data.asset_key.to_user_string()} {data.check_name}: "
+                                             f"{data.description or ''}")
+        if event.is_step_failure:
+            outcome.errors.append(_user_message(event.step_failure_data.error))  # type: ignore[union-attr]
+    planned = job.asset_layer.executable_asset_keys if hasattr(job, "asset_layer") else set()
+    outcome.skipped = sorted(k.to_user_string() for k in planned - materialized)
+    if outcome.failed_checks:
+        outcome.success = False
+    return outcome
+
+
+def _user_message(error: object) -> str:
+    """The message of our own error in a Dagster error chain, else the last line of the error."""
+    current = error
+    while current is not None:
+        if getattr(current, "cls_name", None) in USER_ERRORS:
+            message = str(current.message).strip()  # type: ignore[attr-defined]
+            prefix = f"{current.cls_name}: "  # type: ignore[attr-defined]
+            return message.split(prefix, 1)[-1] if prefix in message else message
+        current = getattr(current, "cause", None) or getattr(current, "context", None)
+    deepest = error
+    while getattr(deepest, "cause", None) is not None:
+        deepest = deepest.cause  # type: ignore[attr-defined]
+    message = str(getattr(deepest, "message", deepest)).strip()
+    return message.splitlines()[0] if message else "step failed"

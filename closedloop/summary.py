@@ -1,0 +1,43 @@
+"""The one-screen summary ``make run`` ends with."""
+
+from __future__ import annotations
+
+import duckdb
+
+from closedloop.settings import load_settings
+
+
+def summary_text() -> str:
+    """What is in the warehouse and where to look next."""
+    settings = load_settings()
+    if not settings.warehouse.exists():
+        return f"No warehouse yet at {settings.warehouse}: run `make run` (or `closedloop run`)."
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema IN ('raw', 'staging', 'intermediate', 'marts') AND table_name NOT LIKE '\\_\\_%' ESCAPE '\\' "
+            "ORDER BY table_schema, table_name").fetchall()
+        lines = ["", "closedloop: what was built", "=" * 60]
+        by_schema: dict[str, list[str]] = {}
+        for schema, name in tables:
+            count = con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()
+            by_schema.setdefault(schema, []).append(f"{name} ({int(count[0]) if count else 0:,})")
+        for schema in ("raw", "staging", "intermediate", "marts"):
+            if schema in by_schema:
+                lines.append(f"{schema:>12}: " + ", ".join(by_schema[schema]))
+        quarantined = con.execute("SELECT entity, count(DISTINCT (source_file, source_line)) FROM raw.quarantine "
+                                  "GROUP BY entity ORDER BY entity").fetchall()
+        lines.append(f"{'quarantine':>12}: " + (", ".join(f"{e} {n:,}" for e, n in quarantined) or "no rejected rows"))
+    finally:
+        con.close()
+    lines += [
+        "=" * 60,
+        f"warehouse   {settings.warehouse}",
+        f"exports     {settings.data_dir}",
+        f"state       {settings.home}",
+        "next        make dev            Dagster UI on http://127.0.0.1:3000 (lineage, checks, runs)",
+        f"            duckdb {settings.warehouse.name}   query the marts (schema marts)",
+        "            raw.quarantine      rejected rows with file, line, field and reason",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,33 @@
+"""Dagster definitions: gathers each domain's assets and adds global policy.
+
+Global policy: the in-process executor (DuckDB has one writer at a time), one job over every
+asset, a daily schedule and a sensor on the inbox folder.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from closedloop.settings import prepare_environment
+
+prepare_environment()
+
+from orchestration.defs.ingest.assets import raw_assets  # noqa: E402
+from orchestration.defs.ingest.checks import raw_checks  # noqa: E402
+from orchestration.defs.ingest.schedules import build_daily_schedule  # noqa: E402
+from orchestration.defs.ingest.sensors import build_new_exports_sensor  # noqa: E402
+from orchestration.defs.transform.assets import closedloop_dbt_assets, dbt_resource  # noqa: E402
+from orchestration.resources import default_resource  # noqa: E402
+
+pipeline_job = dg.define_asset_job("closedloop_pipeline", selection=dg.AssetSelection.all(),
+                                   description="Every closedloop asset: ingest, dbt, topics, publish.")
+
+defs = dg.Definitions(
+    assets=[*raw_assets, closedloop_dbt_assets],
+    asset_checks=raw_checks,
+    jobs=[pipeline_job],
+    schedules=[build_daily_schedule(pipeline_job)],
+    sensors=[build_new_exports_sensor(pipeline_job)],
+    resources={"closedloop": default_resource(), "dbt": dbt_resource()},
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,47 @@
+"""The resource every closedloop asset shares: where the warehouse and the exports are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from closedloop.settings import load_settings
+
+
+class ClosedloopResource(dg.ConfigurableResource):
+    """Locations of the warehouse and the export folder.
+
+    Attributes:
+        warehouse: DuckDB warehouse file.
+        data_dir: Folder with the exports to ingest.
+    """
+
+    warehouse: str
+    data_dir: str
+    inbox_dir: str = ""
+
+    @property
+    def warehouse_path(self) -> Path:
+        """Warehouse as a Path."""
+        return Path(self.warehouse)
+
+    @property
+    def data_path(self) -> Path:
+        """Export folder as a Path."""
+        return Path(self.data_dir)
+
+    @property
+    def export_folders(self) -> list[Path]:
+        """The export folder, then the inbox (new exports dropped there are loaded too)."""
+        folders = [Path(self.data_dir)]
+        if self.inbox_dir and Path(self.inbox_dir).exists():
+            folders.append(Path(self.inbox_dir))
+        return folders
+
+
+def default_resource() -> ClosedloopResource:
+    """The resource configured from the environment (see closedloop.settings)."""
+    settings = load_settings()
+    return ClosedloopResource(warehouse=str(settings.warehouse), data_dir=str(settings.data_dir),
+                              inbox_dir=str(settings.inbox))
