@@ -1,0 +1,1 @@
+"""closedloop: resolved support tickets to themes, themes to shipped improvements."""

@@ -49,12 +49,12 @@ class Settings:
 
     @property
     def dbt_target(self) -> Path:
-        """dbt target folder (manifest, run results)."""
+        """Dbt target folder (manifest, run results)."""
         return self.home / "dbt" / "target"
 
     @property
     def dbt_logs(self) -> Path:
-        """dbt log folder."""
+        """Dbt log folder."""
         return self.home / "dbt" / "logs"
 
     @property
@@ -64,7 +64,7 @@ class Settings:
 
     @property
     def logs(self) -> Path:
-        """closedloop's own logs."""
+        """Closedloop's own logs."""
         return self.home / "logs"
 
     @property

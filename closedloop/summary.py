@@ -16,7 +16,8 @@ def summary_text() -> str:
     try:
         tables = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_schema IN ('raw', 'staging', 'intermediate', 'marts') AND table_name NOT LIKE '\\_\\_%' ESCAPE '\\' "
+            "WHERE table_schema IN ('raw', 'staging', 'intermediate', 'marts') "
+            "AND NOT starts_with(table_name, '__') "
             "ORDER BY table_schema, table_name").fetchall()
         lines = ["", "closedloop: what was built", "=" * 60]
         by_schema: dict[str, list[str]] = {}

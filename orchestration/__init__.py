@@ -1,0 +1,1 @@
+"""Dagster wiring for closedloop (no business logic)."""

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from closedloop.ingest.config import SourceSpec
@@ -96,6 +98,41 @@ def read_batches(path: Path, spec: SourceSpec, batch_rows: int = BATCH_ROWS) -> 
 
 
 def _jsonl_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
+    """Stream lines with Arrow's CSV reader (one column, no quoting): fast and bounded in memory.
+
+    Falls back to reading line by line when a line contains the byte the fast path splits on.
+    """
+    try:
+        yield from _jsonl_batches_arrow(path)
+    except _NeedsSlowPath:
+        yield from _jsonl_batches_python(path, batch_rows)
+
+
+class _NeedsSlowPath(Exception):
+    pass
+
+
+def _jsonl_batches_arrow(path: Path) -> Iterator[Batch]:
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        raise _NeedsSlowPath
+
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(column_names=["line"], block_size=96 << 20),
+        parse_options=pacsv.ParseOptions(delimiter="\x01", quote_char=False, escape_char=False,
+                                         ignore_empty_lines=False, invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(column_types={"line": pa.string()}, strings_can_be_null=False),
+    )
+    offset = 0
+    for record_batch in reader:
+        n = record_batch.num_rows
+        lines = pa.array(range(offset + 1, offset + n + 1), pa.int64())
+        offset += n
+        table = pa.Table.from_batches([record_batch]).add_column(0, "source_line", lines)
+        yield Batch(table, True)
+
+
+def _jsonl_batches_python(path: Path, batch_rows: int) -> Iterator[Batch]:
     with path.open(encoding="utf-8") as handle:
         numbered = ((n, line.rstrip("\r\n")) for n, line in enumerate(handle, start=1))
         nonblank = ((n, line) for n, line in numbered if line.strip())
@@ -185,28 +222,47 @@ def _case_map(expr: str, mapping: dict[str, str]) -> str:
     return f"CASE lower({expr}) {whens} ELSE {expr} END"
 
 
-def _js(path: str, doc: str = "line") -> str:
-    return f"json_extract_string({doc}, {_q(path)})"
+class _Shape:
+    """Builds one ``from_json`` structure per document, so each JSON line is parsed exactly once.
 
+    ``shape("$.via.channel")`` registers the path and returns the SQL that reads it from the
+    parsed struct. Malformed lines parse to NULL (``try``) and are quarantined by the loader.
+    """
 
-def _custom_field(cf_id: int) -> str:
-    return f"list_filter(cf, lambda x: x.id = {_q(str(cf_id))})[1].value"
+    def __init__(self, doc: str) -> None:
+        self.doc = doc
+        self.tree: dict[str, Any] = {}
+
+    def __call__(self, path: str, kind: Any = "VARCHAR") -> str:
+        keys = path.removeprefix("$.").split(".")
+        node = self.tree
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"{path}: {key} is both a value and an object")
+        node.setdefault(keys[-1], kind)
+        return f"__{self.doc}" + "".join(f"[{_q(k)}]" for k in keys)
+
+    def select(self) -> str:
+        """The ``try(from_json(...)) AS __<doc>`` select item."""
+        return f"try(from_json({self.doc}, {_q(json.dumps(self.tree))})) AS __{self.doc}"
 
 
 def mapping_sql(spec: SourceSpec, batch: str, is_json: bool) -> str:
     """SQL selecting ``source_line``, ``record`` and every canonical column (as text) from ``batch``.
 
-    For JSON batches, only lines that are JSON objects reach this query (malformed lines are
-    quarantined before it).
+    For JSON batches each line is parsed once; ``__malformed`` marks lines that are not JSON
+    objects (they come out once, with every canonical column NULL).
     """
     entity = ENTITIES[spec.entity]
     if spec.connector == "zendesk":
-        exprs, from_sql, record = _zendesk(spec, batch)
+        exprs, from_sql = _zendesk(spec, batch)
     elif spec.connector == "jira":
-        exprs, from_sql, record = _jira(batch), batch, "line"
+        exprs, from_sql = _jira(batch)
     else:
-        exprs, from_sql, record = _generic(spec, batch, is_json)
-    selects = ["source_line", f"CAST({record} AS VARCHAR) AS record"]
+        exprs, from_sql = _generic(spec, batch, is_json)
+    malformed = "(__line IS NULL OR NOT starts_with(ltrim(line), '{'))" if is_json else "false"
+    selects = ["source_line", f"{malformed} AS __malformed"]
     for col in entity.columns:
         expr = exprs.get(col.name, "NULL")
         if col.name in spec.values:
@@ -218,92 +274,109 @@ def mapping_sql(spec: SourceSpec, batch: str, is_json: bool) -> str:
     return f"SELECT {', '.join(selects)} FROM {from_sql}"
 
 
-def _zendesk(spec: SourceSpec, batch: str) -> tuple[dict[str, str], str, str]:
+def record_sql(spec: SourceSpec, batch: str, is_json: bool) -> str:
+    """SQL selecting ``source_line`` and the original record as text, for quarantined rows."""
+    if is_json:
+        return f"SELECT source_line, line AS record FROM {batch}"
+    columns = sorted(c for c in spec.columns.values())
+    fields = ", ".join(f"{_ident(c)} := {_ident(c)}" for c in dict.fromkeys(columns))
+    return f"SELECT source_line, CAST(to_json(struct_pack({fields})) AS VARCHAR) AS record FROM {batch}"
+
+
+def _zendesk(spec: SourceSpec, batch: str) -> tuple[dict[str, str], str]:
     name = spec.entity
+    js = _Shape("line")
     if name == "tickets":
-        cf = spec.custom_fields
         exprs = {
-            "ticket_id": _js("$.id"),
-            "created_at": _js("$.created_at"),
-            "updated_at": _js("$.updated_at"),
-            "solved_at": _js("$.metric_set.solved_at"),
-            "subject": _js("$.subject"),
-            "body": f"coalesce({_js('$.description')}, {_js('$.raw_subject')})",
-            "status": f"lower({_js('$.status')})",
-            "priority": f"coalesce(lower({_js('$.priority')}), 'normal')",
-            "channel": _case_map(_js("$.via.channel"), ZENDESK_CHANNELS),
-            "requester_id": _js("$.requester_id"),
-            "assignee_id": _js("$.assignee_id"),
-            "group_id": _js("$.group_id"),
-            "tags": "CAST(json_extract(line, '$.tags') AS VARCHAR)",
+            "ticket_id": js("$.id"),
+            "created_at": js("$.created_at"),
+            "updated_at": js("$.updated_at"),
+            "solved_at": js("$.metric_set.solved_at"),
+            "subject": js("$.subject"),
+            "body": f"coalesce({js('$.description')}, {js('$.raw_subject')})",
+            "status": f"lower({js('$.status')})",
+            "priority": f"coalesce(lower({js('$.priority')}), 'normal')",
+            "channel": _case_map(js("$.via.channel"), ZENDESK_CHANNELS),
+            "requester_id": js("$.requester_id"),
+            "assignee_id": js("$.assignee_id"),
+            "group_id": js("$.group_id"),
+            "tags": js("$.tags", "JSON"),
         }
-        for column, cf_id in cf.items():
-            exprs[column] = _custom_field(cf_id)
-        from_sql = (f"(SELECT *, from_json(coalesce(json_extract(line, '$.custom_fields'), '[]'), "
-                    f"'[{{\"id\": \"VARCHAR\", \"value\": \"VARCHAR\"}}]') AS cf FROM {batch})")
-        return exprs, from_sql, "line"
+        fields = js("$.custom_fields", [{"id": "VARCHAR", "value": "VARCHAR"}])
+        for column, cf_id in spec.custom_fields.items():
+            exprs[column] = (f"list_filter({fields}, lambda f: f['id'] = {_q(str(cf_id))})[1]['value']")
+        return exprs, f"(SELECT *, {js.select()} FROM {batch})"
     if name == "ticket_events":
+        ev = _Shape("ev")
         exprs = {
-            "event_id": _js("$.id", "ev"),
-            "audit_id": _js("$.id"),
-            "ticket_id": _js("$.ticket_id"),
-            "created_at": _js("$.created_at"),
-            "author_id": f"coalesce({_js('$.author_id', 'ev')}, {_js('$.author_id')})",
-            "event_type": f"lower({_js('$.type', 'ev')})",
-            "field_name": _js("$.field_name", "ev"),
-            "value": _js("$.value", "ev"),
-            "previous_value": _js("$.previous_value", "ev"),
-            "is_public": _js("$.public", "ev"),
+            "event_id": ev("$.id"),
+            "audit_id": js("$.id"),
+            "ticket_id": js("$.ticket_id"),
+            "created_at": js("$.created_at"),
+            "author_id": f"coalesce({ev('$.author_id')}, {js('$.author_id')})",
+            "event_type": f"lower({ev('$.type')})",
+            "field_name": ev("$.field_name"),
+            "value": ev("$.value"),
+            "previous_value": ev("$.previous_value"),
+            "is_public": ev("$.public"),
         }
-        from_sql = (f"(SELECT source_line, line, unnest(coalesce(json_extract(line, '$.events[*]'), []::JSON[])) AS ev "
-                    f"FROM {batch}) WHERE lower({_js('$.type', 'ev')}) IN ('create', 'change', 'comment')")
-        return exprs, from_sql, "ev"
+        events = js("$.events", ["JSON"])
+        unnested = (f"SELECT source_line, line, __line, unnest(CASE WHEN __line IS NULL THEN [NULL::JSON] "
+                    f"ELSE coalesce({events}, []) END) AS ev FROM ({{inner}})")
+        inner = f"SELECT *, {js.select()} FROM {batch}"
+        from_sql = (f"(SELECT *, {ev.select()} FROM ({unnested.format(inner=inner)})) "
+                    f"WHERE __line IS NULL OR lower({ev('$.type')}) IN ('create', 'change', 'comment')")
+        return exprs, from_sql
     if name == "satisfaction_ratings":
         keys = ("ticket_id", "assignee_id", "requester_id", "created_at", "updated_at", "comment", "rating")
-        exprs = {k: _js(f"$.{k}") for k in keys}
-        exprs["rating_id"] = _js("$.id")
-        exprs["score"] = f"lower({_js('$.score')})"
-        return exprs, batch, "line"
+        exprs = {k: js(f"$.{k}") for k in keys}
+        exprs["rating_id"] = js("$.id")
+        exprs["score"] = f"lower({js('$.score')})"
+        return exprs, f"(SELECT *, {js.select()} FROM {batch})"
     if name == "agents":
         exprs = {
-            "agent_id": _js("$.id"),
-            "name": _js("$.name"),
-            "role": _js("$.role"),
-            "default_group_id": _js("$.default_group_id"),
-            "is_bot": f"coalesce({_js('$.user_fields.is_bot')}, 'false')",
-            "is_active": f"coalesce({_js('$.active')}, 'true')",
-            "created_at": _js("$.created_at"),
+            "agent_id": js("$.id"),
+            "name": js("$.name"),
+            "role": js("$.role"),
+            "default_group_id": js("$.default_group_id"),
+            "is_bot": f"coalesce({js('$.user_fields.is_bot')}, 'false')",
+            "is_active": f"coalesce({js('$.active')}, 'true')",
+            "created_at": js("$.created_at"),
         }
-        return exprs, f"{batch} WHERE coalesce({_js('$.role')}, 'agent') <> 'end-user'", "line"
+        agents_only = f"WHERE coalesce({js('$.role')}, 'agent') <> 'end-user'"
+        return exprs, f"(SELECT *, {js.select()} FROM {batch}) {agents_only}"
     if name == "groups":
-        return {"group_id": _js("$.id"), "name": _js("$.name"), "created_at": _js("$.created_at")}, batch, "line"
+        exprs = {"group_id": js("$.id"), "name": js("$.name"), "created_at": js("$.created_at")}
+        return exprs, f"(SELECT *, {js.select()} FROM {batch})"
     raise UnreadableFileError(name, f"the zendesk connector does not read {name}; use the generic connector")
 
 
-def _jira(batch: str) -> dict[str, str]:
-    return {
-        "item_id": _js("$.key"),
-        "item_type": _case_map(_js("$.fields.issuetype.name"), JIRA_TYPES),
-        "summary": _js("$.fields.summary"),
-        "description": _js("$.fields.description"),
-        "status": _js("$.fields.status.name"),
-        "status_category": f"lower({_js('$.fields.status.statusCategory.key')})",
-        "priority": _js("$.fields.priority.name"),
-        "created_at": _js("$.fields.created"),
-        "updated_at": f"coalesce({_js('$.fields.updated')}, {_js('$.fields.created')})",
-        "shipped_at": (f"CASE WHEN lower({_js('$.fields.status.statusCategory.key')}) = 'done' "
-                       f"THEN {_js('$.fields.resolutiondate')} END"),
-        "labels": "CAST(json_extract(line, '$.fields.labels') AS VARCHAR)",
-        "components": "CAST(json_extract(line, '$.fields.components[*].name') AS VARCHAR)",
-        "parent_key": _js("$.fields.parent.key"),
-        "helpdesk_links": _js("$.fields.customfield_10050"),
+def _jira(batch: str) -> tuple[dict[str, str], str]:
+    js = _Shape("line")
+    done = f"lower({js('$.fields.status.statusCategory.key')}) = 'done'"
+    components = js("$.fields.components", [{"name": "VARCHAR"}])
+    exprs = {
+        "item_id": js("$.key"),
+        "item_type": _case_map(js("$.fields.issuetype.name"), JIRA_TYPES),
+        "summary": js("$.fields.summary"),
+        "description": js("$.fields.description"),
+        "status": js("$.fields.status.name"),
+        "status_category": f"lower({js('$.fields.status.statusCategory.key')})",
+        "priority": js("$.fields.priority.name"),
+        "created_at": js("$.fields.created"),
+        "updated_at": f"coalesce({js('$.fields.updated')}, {js('$.fields.created')})",
+        "shipped_at": f"CASE WHEN {done} THEN {js('$.fields.resolutiondate')} END",
+        "labels": js("$.fields.labels", "JSON"),
+        "components": f"to_json(list_transform({components}, lambda c: c['name']))",
+        "parent_key": js("$.fields.parent.key"),
+        "helpdesk_links": js("$.fields.customfield_10050"),
     }
+    return exprs, f"(SELECT *, {js.select()} FROM {batch})"
 
 
-def _generic(spec: SourceSpec, batch: str, is_json: bool) -> tuple[dict[str, str], str, str]:
+def _generic(spec: SourceSpec, batch: str, is_json: bool) -> tuple[dict[str, str], str]:
     if is_json:
-        exprs = {canon: f"json_extract_string(line, {_q('$.' + json.dumps(src))})" for canon, src in spec.columns.items()}
-        return exprs, batch, "line"
-    exprs = {canon: _ident(src) for canon, src in spec.columns.items()}
-    record = f"to_json(struct_pack({', '.join(f'{_ident(c)} := {_ident(c)}' for c in sorted(set(spec.columns.values())))}))"
-    return exprs, batch, record
+        js = _Shape("line")
+        exprs = {canon: js("$." + src) for canon, src in spec.columns.items()}
+        return exprs, f"(SELECT *, {js.select()} FROM {batch})"
+    return {canon: _ident(src) for canon, src in spec.columns.items()}, batch

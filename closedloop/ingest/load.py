@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from closedloop.ingest.config import SourceSpec, load_config
-from closedloop.ingest.connectors import mapping_sql, read_batches
+from closedloop.ingest.connectors import mapping_sql, read_batches, record_sql
 from closedloop.ingest.errors import UnreadableFileError
 from closedloop.ingest.schema import BOOKKEEPING, ENTITIES, Column, Entity, create_all_sql
 from closedloop.redact import redact_sql
@@ -173,14 +173,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
         con.register("__batch", batch.table)
         try:
             if batch.is_json:
-                con.execute(
-                    "INSERT INTO raw.quarantine SELECT ?, ?, source_line, '(record)', "
-                    "'malformed JSON: not a JSON object', line, now() FROM __batch "
-                    "WHERE NOT CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END",
-                    [entity.name, source],
-                )
-                con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch "
-                            "WHERE CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END")
+                con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch WHERE trim(line) <> ''")
             else:
                 table = batch.table
                 absent = {canon: src for canon, src in spec.columns.items() if src not in table.column_names}
@@ -194,13 +187,18 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 con.unregister("__batch")
                 con.register("__batch", table)
                 con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
-            con.execute("CREATE OR REPLACE TEMP TABLE __mapped AS SELECT row_number() OVER () AS __rid, * "
-                        f"FROM ({mapping_sql(spec, '__records', batch.is_json)})")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE __mapped AS {mapping_sql(spec, '__records', batch.is_json)}")
             if not batch.is_json:
                 con.execute("ALTER TABLE __mapped ADD COLUMN __ragged VARCHAR")
                 con.execute("UPDATE __mapped SET __ragged = b.__ragged FROM __batch b "
                             "WHERE b.source_line = __mapped.source_line")
-            _validate(con, entity, source, report, ragged=not batch.is_json)
+            _validate(con, entity, ragged=not batch.is_json)
+            con.execute(
+                "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
+                f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
+                "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
+                [entity.name, source],
+            )
             _stage_valid(con, entity, source, staging)
         finally:
             con.unregister("__batch")
@@ -245,17 +243,19 @@ def _problems(entity: Entity, ragged: bool) -> list[tuple[str, str]]:
     return rules
 
 
-def _validate(con: duckdb.DuckDBPyConnection, entity: Entity, source: str, report: EntityReport,
-              ragged: bool) -> None:
+def _validate(con: duckdb.DuckDBPyConnection, entity: Entity, ragged: bool) -> None:
+    """Fill ``__problems`` with one row per failing rule of each mapped row (and per malformed line)."""
     rules = _problems(entity, ragged)
     checks = ", ".join(f"struct_pack(field := '{f}', reason := {expr})" for f, expr in rules)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE __problems AS SELECT __rid, source_line, record, p.field AS field, "
-        f"p.reason AS reason FROM (SELECT __rid, source_line, record, unnest([{checks}]) AS p FROM __mapped) "
+        "CREATE OR REPLACE TEMP TABLE __problems AS "
+        "SELECT DISTINCT rowid AS __rid, source_line, '(record)' AS field, "
+        "'malformed JSON: not a JSON object' AS reason FROM __mapped WHERE __malformed "
+        "UNION ALL "
+        f"SELECT __rid, source_line, p.field AS field, p.reason AS reason FROM "
+        f"(SELECT rowid AS __rid, source_line, unnest([{checks}]) AS p FROM __mapped WHERE NOT __malformed) "
         f"WHERE p.reason IS NOT NULL"
     )
-    con.execute("INSERT INTO raw.quarantine SELECT ?, ?, source_line, field, reason, record, now() FROM __problems",
-                [entity.name, source])
 
 
 def _typed(col: Column) -> str:
@@ -278,7 +278,7 @@ def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str, st
     assert [b[0] for b in BOOKKEEPING] == ["source_file", "source_line", "loaded_at"]
     con.execute(
         f"INSERT INTO {staging} SELECT {', '.join(selects)} FROM __mapped m "
-        f"WHERE NOT EXISTS (SELECT 1 FROM __problems p WHERE p.__rid = m.__rid)",
+        f"WHERE NOT m.__malformed AND m.rowid NOT IN (SELECT __rid FROM __problems)",
         [source],
     )
 

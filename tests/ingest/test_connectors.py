@@ -103,7 +103,7 @@ def test_jira_search_pages_load_items_with_types_links_and_ship_dates(export_dir
     assert rows == [
         ("EX-1", "bug", "done", "2024-03-05 08:30:00", "EX-100", "https://help.example.com/agent/tickets/48213",
          '["Wallet"]'),
-        ("EX-2", "story", "indeterminate", None, None, None, "[]"),
+        ("EX-2", "story", "indeterminate", None, None, None, None),
     ]
 
 

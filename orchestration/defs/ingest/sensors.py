@@ -2,8 +2,8 @@
 
 
 import json
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 

@@ -1,0 +1,1 @@
+"""Raw-table assets, their checks, the inbox sensor and the daily schedule."""
