@@ -128,7 +128,9 @@ def _jsonl_batches_arrow(path: Path) -> Iterator[Batch]:
         n = record_batch.num_rows
         lines = pa.array(range(offset + 1, offset + n + 1), pa.int64())
         offset += n
-        table = pa.Table.from_batches([record_batch]).add_column(0, "source_line", lines)
+        # Several chunks let DuckDB scan the batch on every core.
+        chunks = pa.Table.from_batches([record_batch]).to_batches(max_chunksize=8192)
+        table = pa.Table.from_batches(chunks).add_column(0, "source_line", lines)
         yield Batch(table, True)
 
 
@@ -304,8 +306,9 @@ def _zendesk(spec: SourceSpec, batch: str) -> tuple[dict[str, str], str]:
         }
         fields = js("$.custom_fields", [{"id": "VARCHAR", "value": "VARCHAR"}])
         for column, cf_id in spec.custom_fields.items():
-            exprs[column] = (f"list_filter({fields}, lambda f: f['id'] = {_q(str(cf_id))})[1]['value']")
-        return exprs, f"(SELECT *, {js.select()} FROM {batch})"
+            exprs[column] = f"{fields}[list_position(__cf_ids, {_q(str(cf_id))})]['value']"
+        parsed = f"SELECT *, {js.select()} FROM {batch}"
+        return exprs, f"(SELECT *, list_transform({fields}, lambda f: f['id']) AS __cf_ids FROM ({parsed}))"
     if name == "ticket_events":
         ev = _Shape("ev")
         exprs = {

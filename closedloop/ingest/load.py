@@ -24,7 +24,7 @@ import pyarrow as pa
 from closedloop.ingest.config import SourceSpec, load_config
 from closedloop.ingest.connectors import mapping_sql, read_batches, record_sql
 from closedloop.ingest.errors import UnreadableFileError
-from closedloop.ingest.schema import BOOKKEEPING, ENTITIES, Column, Entity, create_all_sql
+from closedloop.ingest.schema import ENTITIES, Column, Entity, create_all_sql
 from closedloop.redact import redact_sql
 
 log = logging.getLogger("closedloop.ingest")
@@ -141,17 +141,15 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
     started = time.perf_counter()
     entity = ENTITIES[spec.entity]
     report = EntityReport(entity=spec.entity, files=find_files(spec, data_dirs))
-    staging = f"raw.__incoming_{entity.name}"
-    con.execute(f"DROP TABLE IF EXISTS {staging}")
-    con.execute(f"CREATE TABLE {staging} AS SELECT * FROM {entity.table} LIMIT 0")
     before = _count(con, entity.table)
+    con.execute("BEGIN TRANSACTION")
     try:
         for path in report.files:
-            _load_file(con, spec, entity, path, staging, report)
-        report.rows_valid = _count(con, staging)
-        _merge(con, entity, staging)
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {staging}")
+            _load_file(con, spec, entity, path, report)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     report.rows_in_table = _count(con, entity.table)
     report.rows_added = report.rows_in_table - before
     report.seconds = time.perf_counter() - started
@@ -164,7 +162,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path, staging: str,
+def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path,
                report: EntityReport) -> None:
     source = str(path)
     con.execute("DELETE FROM raw.quarantine WHERE entity = ? AND source_file = ?", [entity.name, source])
@@ -199,7 +197,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
                 [entity.name, source],
             )
-            _stage_valid(con, entity, source, staging)
+            report.rows_valid += _stage_valid(con, entity, source)
+            _merge(con, entity)
         finally:
             con.unregister("__batch")
     rejected = con.execute(
@@ -268,30 +267,33 @@ def _typed(col: Column) -> str:
     return f"try_cast({col.name} AS {col.type})"
 
 
-def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str, staging: str) -> None:
+def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) -> int:
+    """Type and redact the batch's valid rows into ``__valid``; return how many there are."""
     selects: list[str] = []
     for col in entity.columns:
         selects.append(f"{_typed(col)} AS {col.name}")
         if col.redact:
             selects.append(f"{redact_sql(col.name)} AS {col.name}_redacted")
     selects += ["? AS source_file", "source_line", "now()::TIMESTAMP AS loaded_at"]
-    assert [b[0] for b in BOOKKEEPING] == ["source_file", "source_line", "loaded_at"]
     con.execute(
-        f"INSERT INTO {staging} SELECT {', '.join(selects)} FROM __mapped m "
+        f"CREATE OR REPLACE TEMP TABLE __valid AS SELECT {', '.join(selects)} FROM __mapped m "
         f"WHERE NOT m.__malformed AND m.rowid NOT IN (SELECT __rid FROM __problems)",
         [source],
     )
+    return _count(con, "__valid")
 
 
-def _merge(con: duckdb.DuckDBPyConnection, entity: Entity, staging: str) -> None:
+def _merge(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Merge ``__valid`` into the raw table: latest version per key wins, identical reloads add nothing."""
     key, version, table = entity.key, entity.version, entity.table
-    order = f"{version} DESC, " if version else ""
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE __latest AS SELECT * FROM {staging} "
-        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {order}source_file DESC, source_line DESC) = 1"
-    )
+    dupes = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM __valid").fetchone()
+    source = "__valid"
+    if dupes and dupes[0]:
+        order = f"{version} DESC, " if version else ""
+        con.execute(f"CREATE OR REPLACE TEMP TABLE __latest AS SELECT * FROM __valid QUALIFY row_number() "
+                    f"OVER (PARTITION BY {key} ORDER BY {order}source_line DESC) = 1")
+        source = "__latest"
     if version:
-        con.execute(f"DELETE FROM {table} t USING __latest n WHERE t.{key} = n.{key} AND n.{version} >= t.{version}")
-    con.execute(f"INSERT INTO {table} SELECT * FROM __latest n WHERE NOT EXISTS "
+        con.execute(f"DELETE FROM {table} t USING {source} n WHERE t.{key} = n.{key} AND n.{version} >= t.{version}")
+    con.execute(f"INSERT INTO {table} SELECT * FROM {source} n WHERE NOT EXISTS "
                 f"(SELECT 1 FROM {table} t WHERE t.{key} = n.{key})")
-    con.execute("DROP TABLE IF EXISTS __latest")
