@@ -111,7 +111,10 @@ def validate(df: pd.DataFrame, entity: str) -> list[Failure]:
     import great_expectations as gx
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     batch_def = (context.data_sources.add_pandas(f"raw_{entity}")
                  .add_dataframe_asset(entity).add_batch_definition_whole_dataframe("all"))
     suite = gx.ExpectationSuite(name=f"raw_{entity}_suite")

@@ -1,16 +1,12 @@
 """raw_* assets: one per canonical raw table, each loading its exports into DuckDB."""
 
 
-import logging
-
 import dagster as dg
 
 from closedloop.ingest.config import load_config
 from closedloop.ingest.load import LOAD_ORDER, connect, load_entity
 from closedloop.ingest.schema import ENTITIES
 from orchestration.resources import ClosedloopResource
-
-log = logging.getLogger("closedloop.pipeline")
 
 
 def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
@@ -32,7 +28,6 @@ def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
             report = load_entity(con, config[entity_name], closedloop.export_folders)
         finally:
             con.close()
-        log.info(report.summary())
         if report.rows_quarantined:
             context.log.warning(f"{report.rows_quarantined} {entity_name} rows quarantined: {report.reasons}")
         return dg.MaterializeResult(

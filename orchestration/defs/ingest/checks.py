@@ -1,11 +1,15 @@
 """Great Expectations suites as blocking Dagster asset checks on the raw assets."""
 
 
+import logging
+
 import dagster as dg
 
 from closedloop.ingest.expectations import read_frame, validate
 from closedloop.ingest.load import LOAD_ORDER, connect
 from orchestration.resources import ClosedloopResource
+
+log = logging.getLogger("closedloop.pipeline")
 
 
 def build_expectations_check(entity_name: str) -> dg.AssetChecksDefinition:
@@ -24,6 +28,8 @@ def build_expectations_check(entity_name: str) -> dg.AssetChecksDefinition:
         finally:
             con.close()
         failures = validate(frame, entity_name)
+        verdict = "passed" if not failures else "FAILED: " + "; ".join(str(f) for f in failures)
+        log.info(f"check {entity_name}_meet_expectations on {len(frame):,} rows: {verdict}")
         return dg.AssetCheckResult(
             passed=not failures,
             severity=dg.AssetCheckSeverity.ERROR,
