@@ -1,0 +1,128 @@
+{#
+  One row per ticket, any status: the ticket with everything the marts say about it (routing,
+  responses, reopens, SLA, satisfaction, QA). fct_tickets keeps the resolved ones.
+
+  one_touch / two_touch: resolved with exactly one / two public comments by human agents
+  (as dbt_zendesk counts them). A ticket the bot closed alone is neither.
+
+  A view: fct_tickets is its only reader and materialises it.
+#}
+{{ config(materialized='view') }}
+
+with
+
+tickets as (
+
+    select * from {{ ref('stg_helpdesk__tickets') }}
+
+),
+
+paths as (
+
+    select * from {{ ref('int_ticket_tier_paths_aggregated') }}
+
+),
+
+responses as (
+
+    select * from {{ ref('int_ticket_responses_summarized') }}
+
+),
+
+reopens as (
+
+    select * from {{ ref('int_ticket_reopens_counted') }}
+
+),
+
+sla as (
+
+    select * from {{ ref('int_tickets_sla_applied') }}
+
+),
+
+satisfaction as (
+
+    select * from {{ ref('int_ticket_satisfaction_summarized') }}
+
+),
+
+qa as (
+
+    select
+        ticket_id,
+        count(*) as qa_audits
+    from {{ ref('stg_helpdesk__qa_audits') }}
+    group by ticket_id
+
+),
+
+enriched as (
+
+    select
+        tickets.ticket_id,
+        tickets.created_at,
+        sla.first_response_at,
+        tickets.solved_at,
+        tickets.status,
+        tickets.is_resolved,
+        tickets.channel,
+        tickets.language,
+        tickets.priority,
+        tickets.requester_id,
+        tickets.assignee_id,
+        sla.first_response_agent_id,
+
+        paths.tier_path,
+        paths.first_tier,
+        paths.final_tier,
+        paths.escalated_to,
+        coalesce(paths.is_escalated, false) as is_escalated,
+        cast(coalesce(paths.escalations, 0) as {{ dbt.type_int() }}) as escalations,
+        cast(coalesce(paths.tier_hops, 0) as {{ dbt.type_int() }}) as handoffs,
+        coalesce(paths.entered_bot, false) as entered_bot,
+        tickets.is_resolved and coalesce(paths.is_bot_only, false)
+            and coalesce(responses.public_agent_comments, 0) = 0 as bot_resolved,
+        coalesce(paths.handed_off_to_human, false) as handed_off_to_human,
+
+        sla.first_response_minutes,
+        sla.first_response_business_minutes,
+        sla.full_resolution_minutes,
+        sla.full_resolution_business_minutes,
+        sla.sla_tier,
+        sla.sla_target_minutes,
+        sla.sla_status,
+        sla.is_first_response_breach,
+
+        cast(coalesce(reopens.reopens, 0) as {{ dbt.type_int() }}) as reopens,
+        cast(coalesce(responses.public_agent_comments, 0) as {{ dbt.type_int() }})
+            as public_agent_comments,
+        tickets.is_resolved and coalesce(responses.public_agent_comments, 0) = 1 as is_one_touch,
+        tickets.is_resolved and coalesce(responses.public_agent_comments, 0) = 2 as is_two_touch,
+
+        satisfaction.csat_score,
+        coalesce(satisfaction.surveys_sent, 0) > 0 as feedback_requested,
+        coalesce(satisfaction.surveys_answered, 0) > 0 as feedback_received,
+        coalesce(qa.qa_audits, 0) > 0 as qa_audited,
+
+        tickets.subject,
+        tickets.body,
+        tickets.tags,
+        tickets.backlog_key
+    from tickets
+    left join paths
+        on tickets.ticket_id = paths.ticket_id
+    left join responses
+        on tickets.ticket_id = responses.ticket_id
+    left join reopens
+        on tickets.ticket_id = reopens.ticket_id
+    left join sla
+        on tickets.ticket_id = sla.ticket_id
+    left join satisfaction
+        on tickets.ticket_id = satisfaction.ticket_id
+    left join qa
+        on tickets.ticket_id = qa.ticket_id
+
+)
+
+select * from enriched
