@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ warehouse, data, entities = Path(sys.argv[1]), Path(sys.argv[2]), tuple(sys.argv
 started = time.perf_counter()
 report = load_all(warehouse, data, entities=entities)
 seconds = time.perf_counter() - started
-rows = {name: r.rows_valid for name, r in report.entities.items()}
+rows = {name: r.rows_in_table for name, r in report.entities.items()}
 print(json.dumps({"seconds": seconds, "rows": rows,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -64,6 +63,7 @@ def main() -> int:
     size_mb = (data / "zendesk" / "tickets.jsonl").stat().st_size / 1e6
 
     rows = []
+    home.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=home) as tmp:
         for label, entities in (("tickets", "tickets"),
                                 ("all raw tables", "groups,agents,tickets,ticket_events,satisfaction_ratings,"

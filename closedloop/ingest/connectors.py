@@ -11,7 +11,7 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from closedloop.ingest.config import SourceSpec
 from closedloop.ingest.errors import UnreadableFileError
 from closedloop.ingest.schema import ENTITIES
 
-BATCH_ROWS = 100_000
+BATCH_ROWS = 50_000
 
 ZENDESK_CHANNELS = {
     "chat": "chat",
@@ -103,7 +103,7 @@ def _jsonl_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
     Falls back to reading line by line when a line contains the byte the fast path splits on.
     """
     try:
-        yield from _jsonl_batches_arrow(path)
+        yield from _jsonl_batches_arrow(path, batch_rows)
     except _NeedsSlowPath:
         yield from _jsonl_batches_python(path, batch_rows)
 
@@ -112,25 +112,34 @@ class _NeedsSlowPath(Exception):
     pass
 
 
-def _jsonl_batches_arrow(path: Path) -> Iterator[Batch]:
+def _jsonl_batches_arrow(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
     def on_invalid(row: pacsv.InvalidRow) -> str:
         raise _NeedsSlowPath
 
+    # Small blocks, one thread: Arrow's streaming reader reads ahead, so the block size bounds memory.
     reader = pacsv.open_csv(
         path,
-        read_options=pacsv.ReadOptions(column_names=["line"], block_size=96 << 20),
+        read_options=pacsv.ReadOptions(column_names=["line"], block_size=8 << 20, use_threads=False),
         parse_options=pacsv.ParseOptions(delimiter="\x01", quote_char=False, escape_char=False,
                                          ignore_empty_lines=False, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(column_types={"line": pa.string()}, strings_can_be_null=False),
     )
     offset = 0
-    for record_batch in reader:
-        n = record_batch.num_rows
-        lines = pa.array(range(offset + 1, offset + n + 1), pa.int64())
-        offset += n
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+    for record_batch in chain(reader, [None]):
+        if record_batch is not None:
+            pending.append(record_batch)
+            pending_rows += record_batch.num_rows
+            if pending_rows < batch_rows:
+                continue
+        if not pending_rows:
+            break
+        lines = pa.array(range(offset + 1, offset + pending_rows + 1), pa.int64())
+        offset += pending_rows
         # Several chunks let DuckDB scan the batch on every core.
-        chunks = pa.Table.from_batches([record_batch]).to_batches(max_chunksize=8192)
-        table = pa.Table.from_batches(chunks).add_column(0, "source_line", lines)
+        table = pa.Table.from_batches(pending).add_column(0, "source_line", lines)
+        pending, pending_rows = [], 0
         yield Batch(table, True)
 
 

@@ -13,6 +13,7 @@ columns (see :mod:`closedloop.ingest.connectors`), and sorts each record into
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -78,8 +79,12 @@ class LoadReport:
         return sum(r.rows_quarantined for r in self.entities.values())
 
 
-def connect(warehouse: Path, memory_limit: str = "2GB") -> duckdb.DuckDBPyConnection:
-    """Open the warehouse with UTC session time and the raw schema in place."""
+def connect(warehouse: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse with UTC session time, a memory cap and the raw schema in place.
+
+    The cap is ``$CLOSEDLOOP_DUCKDB_MEMORY_LIMIT`` (default 1GB); DuckDB spills beyond it.
+    """
+    memory_limit = memory_limit or os.environ.get("CLOSEDLOOP_DUCKDB_MEMORY_LIMIT", "1GB")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
     con.execute("SET TimeZone = 'UTC'")
@@ -142,14 +147,8 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
     entity = ENTITIES[spec.entity]
     report = EntityReport(entity=spec.entity, files=find_files(spec, data_dirs))
     before = _count(con, entity.table)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for path in report.files:
-            _load_file(con, spec, entity, path, report)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    for path in report.files:
+        _load_file(con, spec, entity, path, report)
     report.rows_in_table = _count(con, entity.table)
     report.rows_added = report.rows_in_table - before
     report.seconds = time.perf_counter() - started
@@ -198,7 +197,13 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 [entity.name, source],
             )
             report.rows_valid += _stage_valid(con, entity, source)
-            _merge(con, entity)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                _merge(con, entity)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
         finally:
             con.unregister("__batch")
     rejected = con.execute(
