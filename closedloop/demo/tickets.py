@@ -326,12 +326,13 @@ class TicketBuilder:
         quarter = bisect.bisect_right(self.quarter_bounds, created + solved)
         if rng.random() >= COVERAGE.get(quarter, 1.0):
             return None
-        sent = solved + rng.randint(5 * MINUTE, HOUR)
+        # Surveys go out after the solve but never after the export ends.
+        sent = min(solved + rng.randint(5 * MINUTE, HOUR), max(solved, self.end_ts - 2 - created))
         answer_p = 0.22 if self.a.bot_resolved[i] else (0.4 if vip else 0.31)
         if rng.random() >= answer_p:
             return sent, sent, None, None
-        answered = min(sent + 60 + int(rng.lognormvariate(math.log(3 * HOUR), 1.0)),
-                       self.end_ts - 1 - created)
+        answered = max(sent, min(sent + 60 + int(rng.lognormvariate(math.log(3 * HOUR), 1.0)),
+                                 self.end_ts - 1 - created))
         mood = rng.gauss(1.0, 1.0)
         mood -= 1.2 * (frt is not None and frt > 10 * MINUTE)
         mood -= 0.8 * int(self.a.reopens[i]) + 0.4 * bool(self.a.escalation[i])

@@ -1,4 +1,4 @@
-"""The planted language, channel and tier mix on 5,000 tickets matches docs/demo-data.md.
+"""The planted language, channel and tier mix on 5,000 tickets matches the README.
 
 Tolerance: a share drawn independently per ticket (or per requester, for languages) from
 probability p over n = 5,000 tickets has standard error sqrt(p(1-p)/n) <= 0.7 points; we allow
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "demo-data.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _table(section: str) -> dict[str, tuple[float, float | None]]:
