@@ -16,7 +16,8 @@ CLI = str(Path(sys.executable).with_name("closedloop"))
 
 
 def _run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CLOSEDLOOP_HOME": str(home)}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CLOSEDLOOP_", "DAGSTER_", "DBT_"))} | {"CLOSEDLOOP_HOME": str(home)}
     return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=900, check=False)
 
 

@@ -1,0 +1,104 @@
+{#
+  One row per theme that has tickets. Status is judged at the last week with any ticket (the
+  data's "now", so the same data always gives the same status): emerging = first seen in the last
+  4 weeks; resolved = no tickets in the last 4 weeks; declining = last 4 weeks below half the
+  4-week average of the 8 weeks before; active otherwise. Impact = how much the overall metric
+  would change without the theme's tickets (overall minus the metric over all other tickets).
+#}
+with
+
+tickets as (
+
+    select * from {{ ref('int_ticket_themes_enriched') }}
+
+),
+
+themes as (
+
+    select * from {{ ref('stg_topics__themes') }}
+    where not is_ignored
+
+),
+
+as_of as (
+
+    select max(created_week) as as_of_week from tickets
+
+),
+
+overall as (
+
+    select
+        avg(csat_score) as csat_avg,
+        cast(sum(csat_score) as double) as csat_sum,
+        count(csat_score) as csat_count,
+        avg(first_response_minutes) as first_response_avg,
+        cast(sum(first_response_minutes) as double) as first_response_sum,
+        count(first_response_minutes) as first_response_count
+    from tickets
+
+),
+
+per_theme as (
+
+    select
+        tickets.theme_id,
+        min(tickets.created_at) as first_seen_at,
+        max(tickets.created_at) as last_seen_at,
+        min(tickets.created_week) as first_week,
+        count(*) as ticket_count,
+        cast(sum(case when tickets.created_week > {{ dbt.dateadd('week', -4, 'as_of.as_of_week') }} then 1 else 0 end)
+            as bigint) as tickets_last_4_weeks,
+        cast(sum(case when tickets.created_week <= {{ dbt.dateadd('week', -4, 'as_of.as_of_week') }}
+                  and tickets.created_week > {{ dbt.dateadd('week', -12, 'as_of.as_of_week') }} then 1 else 0 end)
+            as bigint) as tickets_prior_8_weeks,
+        avg(tickets.csat_score) as csat_avg,
+        cast(sum(tickets.csat_score) as double) as csat_sum,
+        count(tickets.csat_score) as csat_count,
+        {{ percentile_cont('tickets.first_response_minutes', 0.5) }} as median_first_response_minutes,
+        cast(sum(tickets.first_response_minutes) as double) as first_response_sum,
+        count(tickets.first_response_minutes) as first_response_count,
+        max(as_of.as_of_week) as as_of_week
+    from tickets
+    cross join as_of
+    where tickets.theme_id is not null
+    group by tickets.theme_id
+
+),
+
+final as (
+
+    select
+        themes.theme_id,
+        themes.theme_name,
+        themes.machine_label,
+        themes.keywords,
+        themes.representative_ticket_ids,
+        themes.model_version,
+        per_theme.first_seen_at,
+        per_theme.last_seen_at,
+        per_theme.ticket_count,
+        per_theme.tickets_last_4_weeks,
+        case
+            when per_theme.first_week > {{ dbt.dateadd('week', -4, 'per_theme.as_of_week') }} then 'emerging'
+            when per_theme.tickets_last_4_weeks = 0 then 'resolved'
+            when per_theme.tickets_last_4_weeks < 0.5 * per_theme.tickets_prior_8_weeks / 2.0 then 'declining'
+            else 'active'
+        end as status,
+        per_theme.csat_avg,
+        per_theme.median_first_response_minutes,
+        overall.csat_avg
+            - (overall.csat_sum - per_theme.csat_sum) / nullif(overall.csat_count - per_theme.csat_count, 0)
+            as csat_impact,
+        overall.first_response_avg
+            - (overall.first_response_sum - per_theme.first_response_sum)
+              / nullif(overall.first_response_count - per_theme.first_response_count, 0)
+            as first_response_impact_minutes
+    from themes
+    inner join per_theme
+        on themes.theme_id = per_theme.theme_id
+    cross join overall
+
+)
+
+select * from final
