@@ -1,0 +1,1 @@
+"""Superset dashboards as code (YAML bundle) and the code that syncs them."""

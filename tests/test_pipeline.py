@@ -62,10 +62,11 @@ def test_every_resolved_demo_ticket_lands_in_raw_and_staging(pipeline):
 
 def test_personal_data_does_not_leave_the_raw_layer(pipeline):
     home = pipeline["home"]
-    raw_with_email = _query(home, r"SELECT count(*) FROM raw.tickets WHERE regexp_matches(body, '[\w.+-]+@[\w-]+\.\w+')")
+    email = r"'[\w.+-]+@[\w-]+\.\w+'"
+    raw_with_email = _query(home, f"SELECT count(*) FROM raw.tickets WHERE regexp_matches(body, {email})")
     assert raw_with_email[0][0] > 0, "the demo should plant emails in ticket text"
-    leaked = _query(home, r"SELECT count(*) FROM staging.stg_helpdesk__tickets "
-                          r"WHERE regexp_matches(body, '[\w.+-]+@[\w-]+\.\w+') OR regexp_matches(body, '0x[0-9a-fA-F]{40}')")
+    leaked = _query(home, f"SELECT count(*) FROM staging.stg_helpdesk__tickets WHERE regexp_matches(body, {email}) "
+                          "OR regexp_matches(body, '0x[0-9a-fA-F]{40}')")
     assert leaked == [(0,)]
     placeholders = _query(home, "SELECT count(*) FROM staging.stg_helpdesk__tickets WHERE body LIKE '%<EMAIL>%'")
     assert placeholders[0][0] > 0

@@ -67,3 +67,16 @@ def test_failing_expectation_blocks_downstream_assets(tmp_path):
     assert "solved_at" in (evaluation.description or "")
     assert built == []
     assert not result.success
+
+
+def test_raw_asset_also_loads_exports_dropped_in_the_inbox(tmp_path):
+    data, inbox = tmp_path / "exports", tmp_path / "inbox"
+    (data / "zendesk").mkdir(parents=True)
+    (inbox / "zendesk").mkdir(parents=True)
+    (data / "zendesk/tickets.jsonl").write_text(json.dumps(_ticket(1)) + "\n")
+    (inbox / "zendesk/tickets-new.jsonl").write_text(json.dumps(_ticket(2)) + "\n")
+    resource = ClosedloopResource(warehouse=str(tmp_path / "wh.duckdb"), data_dir=str(data), inbox_dir=str(inbox))
+    result = dg.materialize([build_raw_asset("tickets")], resources={"closedloop": resource})
+    assert result.success
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
+    assert con.execute("SELECT ticket_id FROM raw.tickets ORDER BY 1").fetchall() == [("1",), ("2",)]
