@@ -255,7 +255,8 @@ TOPICS_DDL = (
     "CREATE SCHEMA IF NOT EXISTS topics",
     """CREATE TABLE IF NOT EXISTS topics.themes (
   theme_id VARCHAR, label VARCHAR, human_name VARCHAR, keywords VARCHAR, representative_ticket_ids VARCHAR,
-  size BIGINT, is_ignored BOOLEAN, model_version VARCHAR, created_at TIMESTAMP, updated_at TIMESTAMP
+  size BIGINT, is_ignored BOOLEAN, model_version VARCHAR, created_at TIMESTAMP, updated_at TIMESTAMP,
+  centroid FLOAT[], is_retired BOOLEAN
 )""",
     """CREATE TABLE IF NOT EXISTS topics.ticket_themes (
   ticket_id VARCHAR, theme_id VARCHAR, probability DOUBLE, model_version VARCHAR, assigned_by VARCHAR,

@@ -22,6 +22,7 @@ renamed as (
         updated_at as theme_updated_at
 
     from source
+    where not coalesce(is_retired, false)
 
 )
 

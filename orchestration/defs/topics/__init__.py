@@ -1,0 +1,1 @@
+"""Theme assets over the topics library."""

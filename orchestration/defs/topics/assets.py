@@ -1,0 +1,44 @@
+"""Theme assets: thin wrappers over closedloop.themes (which uses the topics library)."""
+
+import logging
+
+import dagster as dg
+
+from closedloop.themes import update_themes
+from orchestration.resources import ClosedloopResource
+
+log = logging.getLogger("closedloop.pipeline")
+
+
+class ThemeRunConfig(dg.Config):
+    """Run configuration for the theme assets.
+
+    Attributes:
+        force_refit: Refit all themes (the weekly schedule sets this) instead of assigning new tickets.
+    """
+
+    force_refit: bool = False
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("topics_themes", deps=["raw_tickets"], group_name="topics", kinds={"python", "duckdb"},
+                     description="Themes found in redacted ticket text (topics.themes)."),
+        dg.AssetSpec("topics_ticket_themes", deps=["raw_tickets"], group_name="topics", kinds={"python", "duckdb"},
+                     description="Each resolved ticket's theme (topics.ticket_themes)."),
+        dg.AssetSpec("topics_theme_lineage", deps=["raw_tickets"], group_name="topics", kinds={"python", "duckdb"},
+                     description="How theme ids carried over between refits (topics.theme_lineage)."),
+        dg.AssetSpec("topics_ticket_languages", deps=["raw_tickets"], group_name="topics",
+                     kinds={"python", "duckdb"}, description="Each ticket's detected language."),
+    ],
+    name="ticket_themes",
+)
+def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
+    """Assign new tickets to existing themes, or refit (first run, weekly, or too many misfits)."""
+    report = update_themes(closedloop.warehouse_path, force_refit=config.force_refit, progress=log.info)
+    metadata = {"mode": report.mode, "tickets": report.tickets, "new_tickets": report.new_tickets,
+                "embedded": report.embedded, "themes": report.themes,
+                "outlier_share": round(report.outlier_share, 4), "model_version": report.model_version,
+                "lineage": dg.MetadataValue.json(report.lineage), "seconds": round(report.seconds, 1)}
+    for key in ("topics_themes", "topics_ticket_themes", "topics_theme_lineage", "topics_ticket_languages"):
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
