@@ -203,44 +203,56 @@ def _insert_assignments(con: object, ticket_ids: list[str], themes: list[str | N
     con.unregister("__assign")  # type: ignore[attr-defined]
 
 
+def _previous_themes(old: dict[str, dict]) -> list:
+    from topics.records import Theme
+
+    return [Theme(theme_id=_theme_int(k), size=0, label=t["label"] or "", keywords=tuple(t["keywords"]),
+                  representative_docs=(), representative_texts=(), centroid=t["centroid"],
+                  human_name=t["human_name"], ignored=t["is_ignored"])
+            for k, t in old.items() if t["centroid"] is not None]
+
+
 def _refit(con: object, ids: list[str], texts: list[str], vectors: np.ndarray, old: dict[str, dict],
            cfg: object) -> dict[str, int]:
-    """Full refit: fit, keep old ids where themes match, write themes, assignments and lineage."""
+    """Full refit: fit, keep old ids (and human names) where themes match, re-apply human edits, write."""
+    from topics.edits import apply_edits, ensure_edits_table, load_edits
     from topics.fit import fit_themes
-    from topics.ids import match_theme_ids
+    from topics.stable import match_themes
 
     result = fit_themes(texts, vectors, cfg)  # type: ignore[arg-type]
+    previous_docs = {r[0]: _theme_int(r[1]) for r in con.execute(  # type: ignore[attr-defined]
+        "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE theme_id IS NOT NULL").fetchall()}
+    retired_max = con.execute("SELECT max(theme_id) FROM topics.themes").fetchone()  # type: ignore[attr-defined]
+    next_id = _theme_int(retired_max[0]) + 1 if retired_max and retired_max[0] else None
+    matched = match_themes(_previous_themes(old), result, cfg.track,  # type: ignore[attr-defined]
+                           previous_docs=previous_docs, doc_keys=ids, next_id=next_id)
+    ensure_edits_table(con)  # type: ignore[arg-type]
+    edited = apply_edits(matched.result, load_edits(con), texts, vectors, matched.next_id)  # type: ignore[arg-type]
+    for edit in edited.skipped:
+        log.warning(f"theme edit {edit.edit_id} ({edit.action} T{edit.theme_id:04d}) no longer applies")
+    final = edited.result
     version = datetime.now().strftime("%Y%m%dT%H%M%S")
-    old_keys = [k for k, t in old.items() if t["centroid"] is not None]
-    empty = np.zeros((0, vectors.shape[1]))
-    mapping, events = match_theme_ids(
-        old_ids=[_theme_int(k) for k in old_keys],
-        old_centroids=np.stack([old[k]["centroid"] for k in old_keys]) if old_keys else empty,
-        old_keywords=[old[k]["keywords"] for k in old_keys],
-        new_centroids=np.stack([t.centroid for t in result.themes]) if result.themes else empty,
-        new_keywords=[list(t.keywords) for t in result.themes],
-        threshold=cfg.track.match_threshold,  # type: ignore[attr-defined]
-    )
     now = datetime.now()
     theme_rows = []
-    for index, theme in enumerate(result.themes):
-        key = theme_key(mapping[index])
+    for theme in final.themes:
+        key = theme_key(theme.theme_id)
         previous = old.get(key, {})
         reps = [ids[i] for i in theme.representative_docs]
-        theme_rows.append((key, theme.label, previous.get("human_name"), json.dumps(list(theme.keywords)),
-                           json.dumps(reps), int(theme.size), bool(previous.get("is_ignored", False)), version,
-                           previous.get("created_at") or now, now, [float(x) for x in theme.centroid], False))
+        theme_rows.append((key, theme.label, theme.human_name, json.dumps(list(theme.keywords)), json.dumps(reps),
+                           int(theme.size), bool(theme.ignored), version, previous.get("created_at") or now, now,
+                           [float(x) for x in theme.centroid], False))
     con.execute("UPDATE topics.themes SET is_retired = true")  # type: ignore[attr-defined]
     con.execute("DELETE FROM topics.themes WHERE theme_id IN (SELECT unnest(?))", [[r[0] for r in theme_rows]])  # type: ignore[attr-defined]
     con.executemany("INSERT INTO topics.themes (theme_id, label, human_name, keywords, representative_ticket_ids, "  # type: ignore[attr-defined]
                     "size, is_ignored, model_version, created_at, updated_at, centroid, is_retired) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", theme_rows)
-    themes = [theme_key(mapping[a]) if a >= 0 else None for a in result.assignments.tolist()]
-    _insert_assignments(con, ids, themes, [float(p) for p in result.probabilities], version, "fit")
+    themes = [theme_key(a) if a >= 0 else None for a in final.assignments.tolist()]
+    _insert_assignments(con, ids, themes, [float(p) for p in final.probabilities], version, "fit")
     counts: dict[str, int] = {}
-    for kind, from_id, to_id, similarity in events:
+    for edge in matched.lineage:
         con.execute("INSERT INTO topics.theme_lineage VALUES (?, ?, ?, ?, ?, ?)",  # type: ignore[attr-defined]
-                    [version, kind, theme_key(from_id) if from_id is not None else None,
-                     theme_key(to_id) if to_id is not None else None, similarity, now])
-        counts[kind] = counts.get(kind, 0) + 1
+                    [version, edge.kind,
+                     theme_key(edge.old_theme_id) if edge.old_theme_id is not None else None,
+                     theme_key(edge.new_theme_id) if edge.new_theme_id is not None else None, edge.share, now])
+        counts[edge.kind] = counts.get(edge.kind, 0) + 1
     return counts

@@ -37,12 +37,12 @@ def theme_count_is_in_a_sane_range(closedloop: ClosedloopResource) -> dg.AssetCh
 
 
 @dg.asset_check(asset="topics_theme_lineage", name="no_theme_id_reused_for_another_subject",
-                description="A theme id that was kept across refits still means the same thing (similarity >= 0.5).")
+                description="A theme id kept across a refit kept most of its tickets; a retired id never returns.")
 def no_theme_id_reused_for_another_subject(closedloop: ClosedloopResource) -> dg.AssetCheckResult:
-    """Kept ids must have matched with enough similarity; retired ids must not come back."""
+    """Continued ids must carry at least half of the old theme's tickets; retired ids must not come back."""
     with _con(closedloop) as con:
-        weak = con.execute("SELECT count(*) FROM topics.theme_lineage WHERE event = 'kept' AND similarity < 0.5"
-                           ).fetchone()
+        weak = con.execute("SELECT count(*) FROM topics.theme_lineage WHERE event = 'continued' "
+                           "AND similarity < 0.5").fetchone()
         reborn = con.execute(
             "SELECT count(*) FROM topics.theme_lineage r JOIN topics.theme_lineage n "
             "ON r.from_theme_id = n.to_theme_id AND r.event = 'retired' AND n.event = 'new' "

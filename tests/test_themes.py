@@ -1,0 +1,102 @@
+"""Themes in the warehouse: fit once, embed nothing twice, keep ids, assign new tickets daily.
+
+Uses the real packaged MiniLM model on a few dozen short tickets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from closedloop.ingest.load import connect
+from closedloop.themes import update_themes
+
+GROUPS = {
+    "withdrawal": ["My withdrawal is stuck for {n} hours", "Withdrawal pending since {n} days, where is my money",
+                   "USDT withdrawal not arrived after {n} hours", "cannot withdraw, stuck in processing {n}h"],
+    "kyc": ["KYC verification rejected again, passport photo {n}", "identity verification failed, selfie {n}",
+            "my KYC is pending for {n} days", "verification documents refused, id card {n}"],
+    "app": ["the app crashes when I open the wallet, version {n}", "app keeps crashing on launch android {n}",
+            "iOS app freezes and closes, build {n}", "application crash after update {n}"],
+}
+
+
+def _insert(warehouse: Path, start: int, per_group: int) -> list[str]:
+    con = connect(warehouse)
+    ids = []
+    try:
+        for g, (name, templates) in enumerate(GROUPS.items()):
+            for k in range(per_group):
+                ticket_id = str(start + g * 1000 + k)
+                text = templates[k % len(templates)].format(n=k + start)
+                con.execute("INSERT INTO raw.tickets (ticket_id, created_at, updated_at, subject, body, "
+                            "subject_redacted, body_redacted, status, channel) VALUES "
+                            "(?, TIMESTAMP '2024-03-01', TIMESTAMP '2024-03-02', ?, ?, ?, ?, 'solved', 'chat')",
+                            [ticket_id, name, text, name, text])
+                ids.append(ticket_id)
+    finally:
+        con.close()
+    return ids
+
+
+def _themes(warehouse: Path) -> dict[str, str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return dict(con.execute("SELECT ticket_id, theme_id FROM topics.ticket_themes").fetchall())
+
+
+@pytest.fixture
+def fitted(tmp_path: Path) -> tuple[Path, object]:
+    warehouse = tmp_path / "wh.duckdb"
+    _insert(warehouse, 10_000, 12)
+    return warehouse, update_themes(warehouse)
+
+
+def test_first_run_fits_themes_that_separate_the_subjects(fitted):
+    warehouse, report = fitted
+    assert report.mode == "fit"
+    themes = _themes(warehouse)
+    by_group = [{themes[str(10_000 + g * 1000 + k)] for k in range(12)} for g in range(3)]
+    assert all(len(group) >= 1 for group in by_group)
+    assert not by_group[0] & by_group[1]
+    assert not by_group[1] & by_group[2]
+    assert not by_group[0] & by_group[2]
+
+
+def test_second_run_on_unchanged_data_embeds_nothing_and_keeps_every_theme_id(fitted):
+    warehouse, _ = fitted
+    before = _themes(warehouse)
+    again = update_themes(warehouse)
+    assert again.embedded == 0
+    assert again.mode == "noop"
+    assert _themes(warehouse) == before
+
+
+def test_new_tickets_are_assigned_to_existing_themes_embedding_only_them(fitted):
+    warehouse, _ = fitted
+    before = _themes(warehouse)
+    new_ids = _insert(warehouse, 20_000, 2)
+    report = update_themes(warehouse)
+    assert report.mode == "assign"
+    assert report.new_tickets == len(new_ids)
+    assert report.embedded <= len(new_ids)
+    after = _themes(warehouse)
+    assert {k: after[k] for k in before} == before
+    withdrawal_theme = before["10000"]
+    assert after["20000"] == withdrawal_theme
+
+
+def test_a_forced_refit_keeps_theme_ids_of_unchanged_subjects(fitted):
+    warehouse, _ = fitted
+    before = _themes(warehouse)
+    report = update_themes(warehouse, force_refit=True)
+    assert report.mode == "fit"
+    assert report.embedded == 0
+    assert _themes(warehouse) == before
+
+
+def test_each_ticket_gets_a_detected_language(fitted):
+    warehouse, _ = fitted
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT language FROM topics.ticket_languages").fetchall() == [("en",)]

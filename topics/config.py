@@ -1,0 +1,167 @@
+"""Configuration of the topic pipeline: one frozen dataclass per step, gathered in :class:`TopicConfig`.
+
+The defaults are the production defaults; reducer and clusterer settings were chosen by measurement
+(``bench/topics_eval.py``, ``topics/README.md``), and ``closedloop topics evaluate`` runs exactly these.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class EmbedConfig:
+    """How texts become vectors.
+
+    Attributes:
+        model_path: A local sentence-transformers folder; None means the packaged all-MiniLM-L6-v2.
+        model_id: Name under which vectors are cached; None derives it from the folder name, the
+            backend and ``max_seq_length`` (vectors from different settings never mix).
+        max_seq_length: Tokens kept per text (the rest is cut off); 128 keeps cosine 0.998 to the
+            model's own 256 and is faster on long tickets.
+        batch_size: Texts per forward pass; batches are formed after sorting by token count.
+        backend: ``torch`` (fp32 on CPU). Part of the cache key so that a faster backend (ONNX int8,
+            measured 1.7x at cosine 0.99) can be added without mixing vectors.
+    """
+
+    model_path: str | None = None
+    model_id: str | None = None
+    max_seq_length: int = 128
+    batch_size: int = 64
+    backend: Literal["torch"] = "torch"
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """How a ticket becomes the one text that is embedded.
+
+    Attributes:
+        max_body_chars: Characters of the body kept after the subject (a starting value, not yet
+            measured; see ``topics/text.py``).
+    """
+
+    max_body_chars: int = 600
+
+
+@dataclass(frozen=True)
+class ReduceConfig:
+    """Dimensionality reduction before clustering.
+
+    Attributes:
+        method: ``svd`` (uncentred truncated SVD of the unit vectors: cosine-preserving, deterministic,
+            under a second) or ``umap`` (BERTopic's default reducer; 5 s plus ~35 s of numba
+            compilation per process, and no better here).
+        n_components: Output dimensions.
+        n_neighbors: UMAP neighbourhood size (``umap`` only).
+        min_dist: UMAP minimum distance (``umap`` only).
+    """
+
+    method: Literal["svd", "umap"] = "svd"
+    n_components: int = 128
+    n_neighbors: int = 15
+    min_dist: float = 0.0
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """Clustering and its granularity.
+
+    Attributes:
+        tolerance: The theme count is the fewest whose silhouette is within this share of the best
+            (1.5 %): granularity follows the data instead of a fixed threshold or minimum size.
+        ward_dims: Leading reduced dimensions the Ward tree is built on.
+        refine_iterations: Spherical k-means steps after each cut of the tree.
+        max_fit_docs: Fit on a random sample of at most this many texts and assign the rest to the
+            nearest theme (exact agglomerative clustering needs memory quadratic in the texts).
+        min_themes: Fewest themes the cut may produce.
+        max_themes: Most themes the cut may produce (None: a fifth of the fitted texts).
+        min_theme_size: Themes smaller than this are dissolved into outliers (then reassigned if close).
+        outlier_similarity: An outlier whose cosine similarity to the nearest theme centroid is at least
+            this joins that theme; the rest stay unassigned (-1).
+    """
+
+    tolerance: float = 0.015
+    ward_dims: int = 50
+    refine_iterations: int = 5
+    max_fit_docs: int = 6000
+    min_themes: int = 2
+    max_themes: int | None = None
+    min_theme_size: int = 3
+    outlier_similarity: float = 0.3
+
+
+@dataclass(frozen=True)
+class LabelConfig:
+    """How themes are described to a product manager.
+
+    Attributes:
+        top_keywords: Keywords kept per theme.
+        label_keywords: Keywords joined into the short name.
+        representatives: Representative tickets kept per theme.
+        ngram_range: Word n-grams considered as keywords.
+        analyzer: ``word`` for languages with spaces, ``char`` for CJK and Thai text.
+        min_df: Minimum document frequency of a keyword.
+        languages: Stop-word languages; None detects them from the texts.
+    """
+
+    top_keywords: int = 10
+    label_keywords: int = 3
+    representatives: int = 3
+    ngram_range: tuple[int, int] = (1, 2)
+    analyzer: Literal["word", "char"] = "word"
+    min_df: int = 2
+    languages: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TrackConfig:
+    """Stable ids, incremental assignment and the refit policy.
+
+    Attributes:
+        match_threshold: Least combined similarity for a new theme to inherit an old theme's id.
+        centroid_weight: Weight of centroid cosine in the combined similarity (the rest is keyword Jaccard).
+        lineage_threshold: Least share of an old theme's documents (or a new theme's) for a split or
+            merge edge to be recorded in lineage.
+        assign_similarity: Least cosine to a theme centroid for a daily assignment; below it a ticket
+            stays unassigned.
+        refit_unassigned_share: Refit when the unassigned share of recent tickets passes this.
+        refit_every_days: Refit on this schedule regardless.
+    """
+
+    match_threshold: float = 0.5
+    centroid_weight: float = 0.7
+    lineage_threshold: float = 0.2
+    assign_similarity: float = 0.3
+    refit_unassigned_share: float = 0.15
+    refit_every_days: int = 7
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    """Every setting of the topic pipeline.
+
+    Attributes:
+        embed: Embedding settings.
+        text: Ticket-to-text settings.
+        reduce: Reducer settings.
+        cluster: Clusterer settings.
+        label: Labelling settings.
+        track: Stable ids and incremental assignment.
+        threads: Threads for torch, BLAS and numba (the machine is shared).
+        seed: Seed for every random step (UMAP, sampling).
+    """
+
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    text: TextConfig = field(default_factory=TextConfig)
+    reduce: ReduceConfig = field(default_factory=ReduceConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    label: LabelConfig = field(default_factory=LabelConfig)
+    track: TrackConfig = field(default_factory=TrackConfig)
+    threads: int = 2
+    seed: int = 42
+
+    def replace(self, **changes: object) -> TopicConfig:
+        """A copy with some top-level fields changed."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,157 @@
+"""Human edits to themes (rename, merge, split off, ignore), stored and re-applied on every run.
+
+Edits refer to stable theme ids (see :mod:`topics.stable`), so they survive refits. They live in
+``topics.theme_edits`` in the warehouse (or a dbt seed with the same columns, read with
+:func:`edits_from_rows`). An edit whose theme no longer exists is skipped and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import duckdb
+import numpy as np
+
+from topics.cluster import unit_rows
+from topics.records import FitResult, Theme
+
+EditAction = Literal["rename", "merge", "split_off", "ignore"]
+EDITS_TABLE = "topics.theme_edits"
+COLUMNS = ("edit_id", "action", "theme_id", "name", "into_theme_id", "pattern")
+
+
+@dataclass(frozen=True)
+class ThemeEdit:
+    """One human decision about a theme.
+
+    Attributes:
+        edit_id: Order of application (edits are applied by ascending id).
+        action: ``rename`` (give ``name``), ``merge`` (into ``into_theme_id``), ``split_off`` (documents
+            of the theme whose text matches ``pattern``, a case-insensitive regular expression, become a
+            new theme called ``name``), ``ignore`` (hide from reports).
+        theme_id: The stable theme id the edit is about.
+        name: New name (rename, split_off).
+        into_theme_id: Target of a merge.
+        pattern: Regular expression selecting the documents to split off.
+    """
+
+    edit_id: int
+    action: EditAction
+    theme_id: int
+    name: str | None = None
+    into_theme_id: int | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """A fit with edits applied, and the edits that no longer applied."""
+
+    result: FitResult
+    skipped: tuple[ThemeEdit, ...]
+
+
+def ensure_edits_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``topics.theme_edits`` when missing."""
+    con.execute("create schema if not exists topics")
+    con.execute(f"""create table if not exists {EDITS_TABLE} (
+        edit_id integer primary key, action varchar not null, theme_id integer not null, name varchar,
+        into_theme_id integer, pattern varchar, created_at timestamp default current_timestamp)""")
+
+
+def save_edit(con: duckdb.DuckDBPyConnection, edit: ThemeEdit) -> None:
+    """Store (or replace) an edit."""
+    ensure_edits_table(con)
+    con.execute(f"insert or replace into {EDITS_TABLE} ({', '.join(COLUMNS)}) values (?, ?, ?, ?, ?, ?)",
+                [edit.edit_id, edit.action, edit.theme_id, edit.name, edit.into_theme_id, edit.pattern])
+
+
+def edits_from_rows(rows: Iterable[Mapping[str, object]]) -> list[ThemeEdit]:
+    """Edits from table or seed rows (empty strings count as missing), in application order."""
+
+    def value(row: Mapping[str, object], key: str) -> object | None:
+        item = row.get(key)
+        return None if item is None or item == "" else item
+
+    edits = []
+    for row in rows:
+        into = value(row, "into_theme_id")
+        edits.append(ThemeEdit(edit_id=int(str(row["edit_id"])), action=str(row["action"]),  # type: ignore[arg-type]
+                               theme_id=int(str(row["theme_id"])),
+                               name=None if value(row, "name") is None else str(row["name"]),
+                               into_theme_id=None if into is None else int(str(into)),
+                               pattern=None if value(row, "pattern") is None else str(row["pattern"])))
+    return sorted(edits, key=lambda e: e.edit_id)
+
+
+def load_edits(con: duckdb.DuckDBPyConnection) -> list[ThemeEdit]:
+    """Every stored edit, in application order."""
+    ensure_edits_table(con)
+    cursor = con.execute(f"select {', '.join(COLUMNS)} from {EDITS_TABLE} order by edit_id")
+    return edits_from_rows(dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall())
+
+
+def _merged(target: Theme, source: Theme) -> Theme:
+    size = target.size + source.size
+    centroid = unit_rows((target.centroid * target.size + source.centroid * source.size)[None, :])[0]
+    keywords = tuple(dict.fromkeys(target.keywords + source.keywords))[: max(len(target.keywords), 1)]
+    return target.replace(size=size, centroid=centroid, keywords=keywords)
+
+
+def apply_edits(result: FitResult, edits: Sequence[ThemeEdit], texts: Sequence[str], embeddings: np.ndarray,
+                next_id: int) -> EditOutcome:
+    """Apply edits in order to a fit that is already in stable ids.
+
+    Args:
+        result: Fit in stable ids.
+        edits: Edits in application order.
+        texts: The fit's documents (for ``split_off`` patterns).
+        embeddings: The fit's document vectors (for the centroid of a split-off theme).
+        next_id: First free stable id (for split-off themes; use ``MatchResult.next_id``).
+
+    Returns:
+        The edited fit, and the edits whose theme no longer exists.
+    """
+    themes = {t.theme_id: t for t in result.themes}
+    assignments = result.assignments.copy()
+    skipped: list[ThemeEdit] = []
+    for edit in sorted(edits, key=lambda e: e.edit_id):
+        theme = themes.get(edit.theme_id)
+        if theme is None:
+            skipped.append(edit)
+            continue
+        if edit.action == "rename" and edit.name:
+            themes[edit.theme_id] = theme.replace(human_name=edit.name)
+        elif edit.action == "ignore":
+            themes[edit.theme_id] = theme.replace(ignored=True)
+        elif edit.action == "merge" and edit.into_theme_id in themes and edit.into_theme_id != edit.theme_id:
+            target_id = int(edit.into_theme_id)  # type: ignore[arg-type]
+            themes[target_id] = _merged(themes[target_id], theme)
+            assignments[assignments == edit.theme_id] = target_id
+            del themes[edit.theme_id]
+        elif edit.action == "split_off" and edit.pattern:
+            regex = re.compile(edit.pattern, re.IGNORECASE)
+            members = np.flatnonzero(assignments == edit.theme_id)
+            moved = np.array([i for i in members if regex.search(texts[int(i)])], dtype=np.int64)
+            if len(moved) == 0 or len(moved) == len(members):
+                skipped.append(edit)
+                continue
+            assignments[moved] = next_id
+            rest = np.setdiff1d(members, moved)
+            themes[edit.theme_id] = theme.replace(size=len(rest),
+                                                  centroid=unit_rows(embeddings[rest].mean(0, keepdims=True))[0])
+            themes[next_id] = Theme(theme_id=next_id, size=len(moved), label=edit.name or edit.pattern,
+                                    keywords=(), representative_docs=tuple(int(i) for i in moved[:3]),
+                                    representative_texts=tuple(texts[i] for i in moved[:3]),
+                                    centroid=unit_rows(embeddings[moved].mean(0, keepdims=True))[0],
+                                    human_name=edit.name)
+            next_id += 1
+        else:
+            skipped.append(edit)
+    ordered = tuple(sorted(themes.values(), key=lambda t: -t.size))
+    edited = FitResult(themes=ordered, assignments=assignments, probabilities=result.probabilities,
+                       n_fit_docs=result.n_fit_docs, fit_seconds=result.fit_seconds)
+    return EditOutcome(result=edited, skipped=tuple(skipped))

@@ -1,0 +1,166 @@
+"""Fit themes with BERTopic, its sub-models injected, and describe them for a product manager.
+
+Large inputs are fitted on a seeded random sample of ``ClusterConfig.max_fit_docs`` texts and the
+rest are assigned to the nearest theme centroid, as daily runs do (:mod:`topics.assign`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+
+from topics.cluster import Clusterer, Reducer, SvdReducer, WardSilhouetteClusterer, centroids, unit_rows
+from topics.config import ClusterConfig, LabelConfig, ReduceConfig, TopicConfig
+from topics.records import UNASSIGNED, FitResult, Theme
+from topics.stopwords import guess_languages, stop_words
+from topics.threads import limit_threads
+
+log = logging.getLogger(__name__)
+
+
+def default_redact(text: str) -> str:
+    """Redact personal data with closedloop's patterns (emails, phones, cards, wallets)."""
+    from closedloop.redact import redact
+
+    return redact(text) or ""
+
+
+def build_reducer(config: ReduceConfig, seed: int) -> Reducer:
+    """The reducer a configuration asks for."""
+    if config.method == "umap":
+        from umap import UMAP
+
+        return UMAP(n_components=config.n_components, n_neighbors=config.n_neighbors, min_dist=config.min_dist,
+                    metric="cosine", random_state=seed)
+    return SvdReducer(n_components=config.n_components, seed=seed)
+
+
+def build_clusterer(config: ClusterConfig, seed: int) -> Clusterer:
+    """The clusterer a configuration asks for."""
+    return WardSilhouetteClusterer(min_clusters=config.min_themes, max_clusters=config.max_themes,
+                                   tolerance=config.tolerance, ward_dims=config.ward_dims,
+                                   refine_iterations=config.refine_iterations,
+                                   min_cluster_size=config.min_theme_size, seed=seed)
+
+
+def build_vectorizer(texts: Sequence[str], config: LabelConfig) -> CountVectorizer:
+    """Keyword vectorizer with stop words for the languages present (or a char analyzer for CJK/Thai)."""
+    min_df = config.min_df if len(texts) >= 200 else 1
+    if config.analyzer == "char":
+        return CountVectorizer(analyzer="char_wb", ngram_range=(2, 3), min_df=min_df)
+    languages = config.languages or guess_languages(texts)
+    return CountVectorizer(ngram_range=config.ngram_range, stop_words=stop_words(languages), min_df=min_df,
+                           token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b")
+
+
+def short_label(keywords: Sequence[str], n: int) -> str:
+    """The first ``n`` keywords that are not contained in an earlier one, joined by " / "."""
+    chosen: list[str] = []
+    for word in keywords:
+        if any(word in c or c in word for c in chosen):
+            continue
+        chosen.append(word)
+        if len(chosen) == n:
+            break
+    return " / ".join(chosen) if chosen else "(no keywords)"
+
+
+def nearest_theme(embeddings: np.ndarray, theme_centroids: np.ndarray,
+                  min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the nearest centroid per row and its cosine similarity; -1 where below ``min_similarity``."""
+    if len(theme_centroids) == 0 or len(embeddings) == 0:
+        return np.full(len(embeddings), UNASSIGNED, dtype=np.int64), np.zeros(len(embeddings), dtype=np.float32)
+    sims = unit_rows(embeddings) @ theme_centroids.T
+    best = np.argmax(sims, axis=1).astype(np.int64)
+    score = sims[np.arange(len(best)), best].astype(np.float32)
+    best[score < min_similarity] = UNASSIGNED
+    return best, score
+
+
+def _representatives(embeddings: np.ndarray, assignments: np.ndarray, theme: int, centroid: np.ndarray,
+                     texts: Sequence[str], k: int) -> tuple[int, ...]:
+    members = np.flatnonzero(assignments == theme)
+    order = members[np.argsort(-(unit_rows(embeddings[members]) @ centroid))]
+    chosen: list[int] = []
+    seen: set[str] = set()
+    for i in order:
+        if texts[i] not in seen:
+            seen.add(texts[i])
+            chosen.append(int(i))
+        if len(chosen) == k:
+            break
+    return tuple(chosen)
+
+
+def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig | None = None, *,
+               reducer: Reducer | None = None, clusterer: Clusterer | None = None,
+               vectorizer: CountVectorizer | None = None,
+               redact: Callable[[str], str] = default_redact) -> FitResult:
+    """Fit themes on documents whose embeddings are already known.
+
+    Args:
+        texts: The documents (used for keywords and representative texts).
+        embeddings: One vector per document (as from :func:`topics.cache.embed_with_cache`).
+        config: Settings; the defaults are production's.
+        reducer: Overrides the configured reducer (any fit/transform object).
+        clusterer: Overrides the configured clusterer (any fit object exposing ``labels_``).
+        vectorizer: Overrides the keyword vectorizer.
+        redact: Applied to representative texts before they are stored.
+
+    Returns:
+        Themes (largest first, ids 0..n-1) and each document's theme.
+    """
+    from bertopic import BERTopic
+
+    config = config or TopicConfig()
+    texts = list(texts)
+    embeddings = np.asarray(embeddings, dtype=np.float32)
+    if len(texts) != len(embeddings):
+        raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
+    started = time.perf_counter()
+    rng = np.random.default_rng(config.seed)
+    n = len(texts)
+    fit_idx = np.sort(rng.choice(n, config.cluster.max_fit_docs, replace=False)) \
+        if n > config.cluster.max_fit_docs else np.arange(n)
+    fit_texts = [texts[i] for i in fit_idx]
+    with limit_threads(config.threads):
+        model = BERTopic(embedding_model=None,
+                         umap_model=reducer or build_reducer(config.reduce, config.seed),
+                         hdbscan_model=clusterer or build_clusterer(config.cluster, config.seed),
+                         vectorizer_model=vectorizer or build_vectorizer(fit_texts, config.label),
+                         top_n_words=config.label.top_keywords, calculate_probabilities=False)
+        fit_labels = np.asarray(model.fit(fit_texts, embeddings=embeddings[fit_idx]).topics_, dtype=np.int64)
+        theme_ids = sorted(int(t) for t in set(fit_labels.tolist()) if t != UNASSIGNED)
+        if theme_ids != list(range(len(theme_ids))):
+            raise RuntimeError(f"unexpected BERTopic topic ids {theme_ids[:10]}")
+        theme_centroids = centroids(embeddings[fit_idx], fit_labels, len(theme_ids))
+        assignments = np.full(n, UNASSIGNED, dtype=np.int64)
+        assignments[fit_idx] = fit_labels
+        todo = np.flatnonzero(assignments == UNASSIGNED)
+        assignments[todo], _ = nearest_theme(embeddings[todo], theme_centroids, config.cluster.outlier_similarity)
+        probabilities = np.zeros(n, dtype=np.float32)
+        assigned = assignments >= 0
+        probabilities[assigned] = np.clip(np.einsum("ij,ij->i", unit_rows(embeddings[assigned]),
+                                                    theme_centroids[assignments[assigned]]), 0.0, 1.0)
+        themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config.label, redact)
+                       for t in theme_ids)
+    seconds = time.perf_counter() - started
+    log.info("fitted %d themes on %d of %d texts in %.1fs (%.1f%% unassigned)", len(themes), len(fit_idx), n,
+             seconds, 100 * float(np.mean(~assigned)) if n else 0.0)
+    return FitResult(themes=tuple(sorted(themes, key=lambda t: -t.size)), assignments=assignments,
+                     probabilities=probabilities, n_fit_docs=len(fit_idx), fit_seconds=seconds)
+
+
+def _describe(model: Any, theme: int, embeddings: np.ndarray, assignments: np.ndarray, centroid: np.ndarray,
+              texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str]) -> Theme:
+    words = model.get_topic(theme) or []
+    keywords = tuple(w for w, score in words if w and score > 0)
+    reps = _representatives(embeddings, assignments, theme, centroid, texts, config.representatives)
+    return Theme(theme_id=theme, size=int(np.sum(assignments == theme)),
+                 label=short_label(keywords, config.label_keywords), keywords=keywords, representative_docs=reps,
+                 representative_texts=tuple(redact(texts[i]) for i in reps), centroid=centroid)

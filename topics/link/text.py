@@ -1,0 +1,126 @@
+"""Text handling for matching: identifier-aware tokens, a light stemmer, titles and chunks.
+
+Engineers write ``NPE in WalletFragment.onResume``; users write "the app crashes when I open my
+wallet". Splitting code identifiers (CamelCase, snake_case, dotted and path names) into words lets
+the lexical matcher see ``wallet`` in both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_RAW_TOKEN = re.compile(r"[\w.$/\\:-]+", re.UNICODE)
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?•])\s+|\n+|\s+(?=\d+\.\s)|\s*•\s*")
+
+STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    {"s", "t", "don", "doesn", "didn", "isn", "wasn", "won", "can", "ll", "ve", "re", "m", "d", "im", "ive"}
+)
+
+
+def normalize_text(text: str) -> str:
+    """Unicode-normalized text with runs of whitespace collapsed (the cache key's input)."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def text_hash(text: str) -> str:
+    """Hex sha256 of :func:`normalize_text` of ``text``."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def split_identifier(token: str) -> list[str]:
+    """Words of one code identifier, lowercased.
+
+    ``WalletFragment.onResume`` gives ``wallet fragment on resume``; ``media_library`` gives
+    ``media library``; ``HTTPServerError`` gives ``http server error``.
+
+    Args:
+        token: A run of word characters, dots, slashes, dashes or colons.
+
+    Returns:
+        The lowercased parts, in order; digits are parts of their own.
+    """
+    words: list[str] = []
+    for piece in re.split(r"[._$/\\:-]+", token):
+        words.extend(part.lower() for part in _CAMEL.findall(piece))
+    return words
+
+
+def stem(word: str) -> str:
+    """A light English suffix stripper (plurals, -ing, -ed, -ly), enough to fold "crashes"/"crashing"/"crashed".
+
+    Deliberately conservative (no Porter rules for -ation etc.): words of four letters or fewer
+    are kept as they are.
+    """
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("edly", ""), ("ed", ""), ("ly", ""),
+                         ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            if suffix == "es" and not word.endswith(("ches", "shes", "xes", "sses", "zes")):
+                return word[:-1]
+            base = word[: len(word) - len(suffix)] + keep
+            if suffix in ("ing", "ed", "edly") and len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]
+            return base
+    return word
+
+
+def tokenize(text: str, *, split_identifiers: bool = True, stemming: bool = True) -> list[str]:
+    """Index terms of ``text``: identifier parts, lowercased, stop words and bare numbers dropped.
+
+    Args:
+        text: Any text (a review, a ticket, a backlog summary or description, a stack trace).
+        split_identifiers: Split CamelCase, snake_case and dotted names into their words.
+        stemming: Fold inflections with :func:`stem`.
+
+    Returns:
+        The terms in order of appearance (repeats kept, for term frequencies).
+    """
+    terms: list[str] = []
+    for raw in _RAW_TOKEN.findall(unicodedata.normalize("NFKC", text)):
+        parts = split_identifier(raw) if split_identifiers else [w.lower() for w in _WORD.findall(raw)]
+        for part in parts:
+            if len(part) < 2 or part.isdigit() or part in STOP_WORDS:
+                continue
+            terms.append(stem(part) if stemming else part)
+    return terms
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """``(title, body)`` of a tracker text: its first non-empty line and the rest.
+
+    Tracker exports put the summary first; a text without a line break is all title.
+    """
+    stripped = text.strip()
+    title, _, body = stripped.partition("\n")
+    return title.strip(), body.strip()
+
+
+def split_sentences(text: str, *, min_chars: int = 12) -> list[str]:
+    """Sentences (or list items) of a review, short fragments merged into the previous one."""
+    pieces = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and len(piece) < min_chars:
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged or [text.strip()]
+
+
+def chunk_words(text: str, *, words: int, overlap: int = 0) -> list[str]:
+    """Consecutive windows of ``words`` whitespace-separated words (the last one may be shorter)."""
+    tokens = text.split()
+    if not tokens:
+        return []
+    step = max(1, words - overlap)
+    return [" ".join(tokens[i : i + words]) for i in range(0, max(1, len(tokens) - overlap), step)]

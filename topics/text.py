@@ -1,0 +1,57 @@
+"""What text stands for a ticket, and the normal form under which texts are cached."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str | None) -> str:
+    """The form that is embedded and hashed: Unicode NFKC, whitespace runs collapsed, ends stripped.
+
+    Case is kept: whether it matters is the model's business (MiniLM lowercases itself).
+
+    Args:
+        text: Raw text, or None (treated as empty).
+
+    Returns:
+        The normalized text.
+    """
+    if not text:
+        return ""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def text_hash(text: str) -> str:
+    """Hex sha256 of the normalized text (the embedding cache key, together with the model id)."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+def ticket_text(subject: str | None, body: str | None, max_body_chars: int = 600) -> str:
+    """The text that represents a ticket: its subject, then the first part of its body.
+
+    Greetings, quoted history and signatures sit at the end of long bodies; the first part carries
+    the request. The 600-character cut is a starting value, not yet measured on the multilingual
+    ticket set (see ``topics/README.md``, "left to do").
+
+    Args:
+        subject: Ticket subject (may be empty).
+        body: Ticket body (may be empty).
+        max_body_chars: Characters of the body kept; the cut falls back to the last word boundary.
+
+    Returns:
+        ``"subject. body-start"`` normalized, or whichever part exists.
+    """
+    subject_text = normalize_text(subject)
+    body_text = normalize_text(body)
+    if len(body_text) > max_body_chars:
+        cut = body_text[:max_body_chars]
+        space = cut.rfind(" ")
+        body_text = cut[:space] if space > max_body_chars // 2 else cut
+    if subject_text and body_text:
+        joiner = " " if subject_text[-1] in ".!?:;" else ". "
+        return f"{subject_text}{joiner}{body_text}"
+    return subject_text or body_text
