@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """Short texts for comments after the first message.
 
 Bot replies, agent macros, internal notes, requester follow-ups, survey comments and QA notes.

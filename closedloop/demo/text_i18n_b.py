@@ -1,4 +1,4 @@
-# ruff: noqa: E501, RUF001
+# ruff: noqa: E501
 """Ticket text in German, Japanese, Korean, Arabic, Indonesian, Italian and Thai.
 
 One subject and body per theme and language; greetings, closings and contact lines add variety.
