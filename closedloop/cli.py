@@ -102,9 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     summ = sub.add_parser("summary", help="what the pipeline built and where to look next")
     summ.set_defaults(func=cmd_summary)
 
+    from closedloop.link_cli import add_link_parser
     from closedloop.topics_cli import add_topics_parser
 
     add_topics_parser(sub)
+    add_link_parser(sub)
     return parser
 
 

@@ -1,0 +1,92 @@
+"""The matcher ranks backlog items for queries given as texts or vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from topics.link import BacklogItem, EmbeddingCache, MatchConfig, Matcher
+
+BACKLOG = [
+    BacklogItem("EX-1", "NPE in WalletFragment.onResume when token list is empty",
+                "WalletFragment dereferences tokenList before the first sync completes."),
+    BacklogItem("EX-2", "Tax report export for Germany", "Finance wants a yearly CSV."),
+    BacklogItem("EX-3", "TOTP verifier window too narrow; clock drift rejects valid codes",
+                "TotpVerifier accepts only the current 30 s step."),
+    BacklogItem("EX-4", "Dark mode for the web trading terminal", "Design is ready."),
+    BacklogItem("EX-5", "Deposit indexer lags behind chain tip on Tron", "Credits wait for a re-scan."),
+]
+QUERIES = [
+    "the app crashes when I open my wallet",
+    "my 2fa code from google authenticator is always rejected as invalid",
+    "I sent USDT an hour ago and my deposit still has not arrived",
+]
+
+
+def test_the_packaged_model_ranks_the_obviously_matching_item_first(minilm):
+    matcher = Matcher(BACKLOG, embedder=minilm)
+    best = [matches[0].item_id for matches in matcher.match(QUERIES, k=3)]
+    assert best == ["EX-1", "EX-3", "EX-5"]
+
+
+def test_matches_are_ranked_one_to_k_with_falling_scores(fake_embedder):
+    matches = Matcher(BACKLOG, embedder=fake_embedder).match(QUERIES, k=4)
+    for per_query in matches:
+        assert [m.rank for m in per_query] == [1, 2, 3, 4]
+        scores = [m.score for m in per_query]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_k_larger_than_the_backlog_returns_every_item_once(fake_embedder):
+    matches = Matcher(BACKLOG, embedder=fake_embedder).match(["wallet"], k=50)
+    assert sorted(m.item_id for m in matches[0]) == [item.item_id for item in BACKLOG]
+
+
+def test_precomputed_query_vectors_give_the_same_ranking_as_texts(fake_embedder):
+    matcher = Matcher(BACKLOG, embedder=fake_embedder)
+    vectors = fake_embedder.embed(QUERIES)
+    assert np.allclose(matcher.scores(query_vectors=vectors), matcher.scores(QUERIES))
+
+
+def test_bm25_matches_a_user_word_inside_a_code_identifier():
+    matcher = Matcher(BACKLOG, MatchConfig(signals=("bm25_text",)))
+    assert matcher.match(["wallet screen crashes"], k=1)[0][0].item_id == "EX-1"
+
+
+def test_several_signals_are_fused_by_reciprocal_rank(fake_embedder):
+    config = MatchConfig(signals=("dense_title", "dense_chunks", "bm25_text"))
+    matcher = Matcher(BACKLOG, config, embedder=fake_embedder)
+    per_signal = matcher.signal_scores(QUERIES)
+    assert list(per_signal) == ["dense_title", "dense_chunks", "bm25_text"]
+    fused = matcher.scores(QUERIES)
+    assert fused.max() <= 3 / 61 + 1e-12
+
+
+def test_a_lexical_signal_needs_query_texts(fake_embedder):
+    matcher = Matcher(BACKLOG, MatchConfig(signals=("dense_title", "bm25_text")), embedder=fake_embedder)
+    with pytest.raises(ValueError, match="needs query texts"):
+        matcher.scores(query_vectors=fake_embedder.embed(QUERIES))
+
+
+def test_an_unknown_signal_is_rejected():
+    with pytest.raises(ValueError, match="unknown signal"):
+        MatchConfig(signals=("dense_everything",))  # type: ignore[arg-type]
+
+
+def test_item_embeddings_come_from_the_cache_on_the_second_build(fake_embedder, tmp_path):
+    cache = EmbeddingCache(tmp_path / "cache.duckdb")
+    first = Matcher(BACKLOG, embedder=fake_embedder, cache=cache)
+    second = Matcher(BACKLOG, embedder=fake_embedder, cache=cache)
+    assert (first.item_counts.embedded, first.item_counts.reused) == (len(BACKLOG), 0)
+    assert (second.item_counts.embedded, second.item_counts.reused) == (0, len(BACKLOG))
+    assert np.allclose(first.scores(QUERIES), second.scores(QUERIES))
+
+
+def test_the_cache_keeps_vectors_of_different_models_apart(fake_embedder, tmp_path):
+    class OtherModel(type(fake_embedder)):  # type: ignore[misc]
+        model_id = "another-model"
+
+    cache = EmbeddingCache(tmp_path / "cache.duckdb")
+    cache.embed(fake_embedder, ["crash on start"])
+    assert cache.embed(OtherModel(), ["crash on start"]).embedded == 1
+    assert cache.count() == 2

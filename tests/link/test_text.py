@@ -1,0 +1,51 @@
+"""Identifier-aware tokens: what engineers write meets what users write."""
+
+from __future__ import annotations
+
+import pytest
+
+from topics.link.text import split_identifier, split_title, stem, text_hash, tokenize
+
+
+@pytest.mark.parametrize(
+    ("identifier", "words"),
+    [
+        ("WalletFragment.onResume", ["wallet", "fragment", "on", "resume"]),
+        ("media_library_scan", ["media", "library", "scan"]),
+        ("HTTPServerError", ["http", "server", "error"]),
+        ("org.videolan.vlc.gui.AudioPlayer", ["org", "videolan", "vlc", "gui", "audio", "player"]),
+        ("risk-rules.yaml", ["risk", "rules", "yaml"]),
+        ("eth_call", ["eth", "call"]),
+    ],
+)
+def test_code_identifiers_split_into_lowercase_words(identifier, words):
+    assert split_identifier(identifier) == words
+
+
+def test_an_engineers_crash_title_shares_terms_with_a_users_complaint():
+    engineer = set(tokenize("NPE in WalletFragment.onResume when token list is empty"))
+    user = set(tokenize("The app crashes when I open my wallet"))
+    assert "wallet" in engineer & user
+
+
+def test_stop_words_and_bare_numbers_are_not_terms():
+    assert tokenize("it is 2024 and the 3 of us") == []
+
+
+def test_inflections_fold_to_one_term():
+    assert stem("crashes") == stem("crashing") == stem("crashed") == "crash"
+    assert stem("libraries") == "library"
+    assert stem("status") == "status"
+
+
+def test_identifier_splitting_can_be_turned_off():
+    assert "walletfragment" in tokenize("WalletFragment crashed", split_identifiers=False)
+
+
+def test_the_first_line_of_a_tracker_text_is_its_title():
+    assert split_title("Crash on start\nSteps:\n1. open") == ("Crash on start", "Steps:\n1. open")
+    assert split_title("one line only") == ("one line only", "")
+
+
+def test_text_hash_ignores_whitespace_differences():
+    assert text_hash("crash  on\nstart ") == text_hash("crash on start")
