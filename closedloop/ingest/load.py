@@ -89,6 +89,8 @@ def connect(warehouse: Path, memory_limit: str | None = None) -> duckdb.DuckDBPy
     con = duckdb.connect(str(warehouse))
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    # Batches commit one by one; checkpoint once per entity instead of after every batch.
+    con.execute("SET checkpoint_threshold = '4GB'")
     for stmt in create_all_sql():
         con.execute(stmt)
     return con
@@ -149,6 +151,7 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
     before = _count(con, entity.table)
     for path in report.files:
         _load_file(con, spec, entity, path, report)
+    con.execute("CHECKPOINT")
     report.rows_in_table = _count(con, entity.table)
     report.rows_added = report.rows_in_table - before
     report.seconds = time.perf_counter() - started
@@ -291,13 +294,15 @@ def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) ->
 def _merge(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     """Merge ``__valid`` into the raw table: latest version per key wins, identical reloads add nothing."""
     key, version, table = entity.key, entity.version, entity.table
-    dupes = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM __valid").fetchone()
+    # Within the batch, keep the latest version of each key; only duplicated keys are sorted.
+    order = f"{version} DESC, " if version else ""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __dupes AS SELECT {key} FROM __valid "
+                f"GROUP BY {key} HAVING count(*) > 1")
+    if _count(con, "__dupes"):
+        con.execute(f"DELETE FROM __valid WHERE rowid IN (SELECT rowid FROM __valid WHERE {key} IN "
+                    f"(SELECT {key} FROM __dupes) QUALIFY row_number() OVER (PARTITION BY {key} "
+                    f"ORDER BY {order}source_line DESC) > 1)")
     source = "__valid"
-    if dupes and dupes[0]:
-        order = f"{version} DESC, " if version else ""
-        con.execute(f"CREATE OR REPLACE TEMP TABLE __latest AS SELECT * FROM __valid QUALIFY row_number() "
-                    f"OVER (PARTITION BY {key} ORDER BY {order}source_line DESC) = 1")
-        source = "__latest"
     if version:
         con.execute(f"DELETE FROM {table} t USING {source} n WHERE t.{key} = n.{key} AND n.{version} >= t.{version}")
     con.execute(f"INSERT INTO {table} SELECT * FROM {source} n WHERE NOT EXISTS "
