@@ -119,14 +119,14 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
         embedder = make_embedder(cfg.embed, threads=cfg.threads)
         subset = np.arange(len(ids)) if refit else np.flatnonzero(is_new)
         say(f"themes: embedding {len(subset):,} ticket texts (cached texts are reused) ...")
-        cached = embed_with_cache(con, [texts[i] for i in subset], embedder)
+        cached = embed_with_cache(con, [texts[i] for i in subset], embedder, progress=_embed_progress(say))
         report.embedded = cached.embedded
         if not refit:
             assigned = _assign(con, [ids[i] for i in subset], cached.vectors, old, cfg)
             if assigned < (1 - cfg.track.refit_unassigned_share) * len(subset):
                 say(f"themes: only {assigned:,} of {len(subset):,} new tickets fit an existing theme: refitting")
                 refit = True
-                cached = embed_with_cache(con, texts, embedder)
+                cached = embed_with_cache(con, texts, embedder, progress=_embed_progress(say))
                 report.embedded += cached.embedded
                 subset = np.arange(len(ids))
             else:
@@ -142,6 +142,21 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
         con.close()
     report.seconds = time.perf_counter() - started
     say(report.summary())
+    return report
+
+
+def _embed_progress(say: Callable[[str], None]) -> Callable[[int, int], None]:
+    """A progress callback that logs about every 10% with the rate so far."""
+    started = time.perf_counter()
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        step = int(10 * done / total) if total else 10
+        if step > last[0]:
+            last[0] = step
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            say(f"themes: embedded {done:,}/{total:,} new texts ({rate:,.0f}/s)")
+
     return report
 
 
