@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import duckdb
 
 from closedloop.settings import load_settings
@@ -24,9 +26,13 @@ def summary_text() -> str:
         for schema, name in tables:
             count = con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()
             by_schema.setdefault(schema, []).append(f"{name} ({int(count[0]) if count else 0:,})")
+        for schema in ("staging", "intermediate"):
+            if schema in by_schema:
+                by_schema[schema] = [f"{len(by_schema[schema])} models (dbt_project/models/{schema}/)"]
         for schema in ("raw", "staging", "intermediate", "marts"):
             if schema in by_schema:
-                lines.append(f"{schema:>12}: " + ", ".join(by_schema[schema]))
+                lines += textwrap.wrap(", ".join(by_schema[schema]), width=100, initial_indent=f"{schema:>12}: ",
+                                       subsequent_indent=" " * 14, break_on_hyphens=False)
         quarantined = con.execute("SELECT entity, count(DISTINCT (source_file, source_line)) FROM raw.quarantine "
                                   "GROUP BY entity ORDER BY entity").fetchall()
         lines.append(f"{'quarantine':>12}: " + (", ".join(f"{e} {n:,}" for e, n in quarantined) or "no rejected rows"))
@@ -38,7 +44,7 @@ def summary_text() -> str:
         f"exports     {settings.data_dir}",
         f"state       {settings.home}",
         "next        make dev            Dagster UI on http://127.0.0.1:3000 (lineage, checks, runs)",
-        f"            duckdb {settings.warehouse.name}   query the marts (schema marts)",
+        "            schema marts        what dashboards and reports read (any DuckDB client, e.g. Python duckdb)",
         "            raw.quarantine      rejected rows with file, line, field and reason",
     ]
     return "\n".join(lines)
