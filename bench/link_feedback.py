@@ -6,7 +6,7 @@ of ``closedloop link``'s defaults, measured in the same run with the same model,
 bootstrap of the recall@10 difference and every matcher variant (``--no-variants`` skips them).
 
 Speed: 50 reviews against 5,000 items (the VLC issues plus generated tracker items in the demo
-exchange's engineering vocabulary, every text distinct), run as ``python -m closedloop.link_cli
+exchange's engineering vocabulary, every text distinct), run as ``python -m closedloop.cli
 link ...`` in a fresh process: cold (empty embedding cache, model load included) then warm (cache
 reused), with the int8 model ``closedloop link`` ships and with float32. Target: cold under 30 s.
 The machine is shared, so wall time depends on what else runs: CPU seconds of the child process
@@ -176,7 +176,7 @@ def synthetic_backlog(count: int, seed: int = 7) -> list[tuple[str, str]]:
 def _run_cli(feedback: Path, backlog: Path, out: Path, home: Path, threads: int, int8: bool) -> dict:
     env = {**os.environ, "CLOSEDLOOP_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
            "CLOSEDLOOP_TORCH_THREADS": str(threads), "CLOSEDLOOP_LINK_INT8": "1" if int8 else "0"}
-    command = [sys.executable, "-m", "closedloop.link_cli", "link", "--feedback", str(feedback), "--backlog",
+    command = [sys.executable, "-m", "closedloop.cli", "link", "--feedback", str(feedback), "--backlog",
                str(backlog), "--top-k", "10", "--out", str(out)]
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -21,7 +21,8 @@ def _setup_logging(verbose: bool = False) -> None:
     root.propagate = False
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """Argparse type: a positive integer."""
     value = int(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {value}")
@@ -84,10 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo-data", help="generate demo exports (Zendesk, Jira, QA) with ground truth")
     demo.add_argument("--out", required=True, help="output folder")
-    demo.add_argument("--tickets", type=_positive_int, default=20_000, help="resolved tickets (default 20000)")
+    demo.add_argument("--tickets", type=positive_int, default=20_000, help="resolved tickets (default 20000)")
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     demo.add_argument("--start", type=date.fromisoformat, default=date(2024, 1, 1), help="first day, YYYY-MM-DD")
-    demo.add_argument("--quarters", type=_positive_int, default=8, help="number of quarters (default 8)")
+    demo.add_argument("--quarters", type=positive_int, default=8, help="number of quarters (default 8)")
     demo.set_defaults(func=cmd_demo_data)
 
     ingest = sub.add_parser("ingest", help="load exports into the raw tables (no Dagster)")

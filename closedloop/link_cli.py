@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from closedloop.cli import positive_int
 from closedloop.ingest.errors import ClosedloopError, UnreadableFileError
 
 if TYPE_CHECKING:  # the matcher (torch, sentence-transformers, polars) loads only when `link` runs
@@ -205,13 +205,6 @@ def link(
     )
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
-
-
 def cmd_link(args: argparse.Namespace) -> int:
     """Run ``link`` with the parsed flags and print its one-line report."""
     report = link(args.feedback, args.backlog, args.out, feedback_id_col=args.feedback_id_col,
@@ -241,24 +234,7 @@ def add_link_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     parser.add_argument("--backlog-id-col", default="item_id", help="backlog id column (default item_id)")
     parser.add_argument("--backlog-text-col", default="text",
                         help="backlog text column, summary on its first line (default text)")
-    parser.add_argument("--top-k", type=_positive_int, default=10, help="items per feedback row (default 10)")
+    parser.add_argument("--top-k", type=positive_int, default=10, help="items per feedback row (default 10)")
     parser.add_argument("--out", required=True, help="output CSV: feedback_id, item_id, rank, score")
     parser.set_defaults(func=cmd_link)
     return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m closedloop.link_cli link ...``: the subcommand alone, until ``closedloop`` registers it."""
-    parser = argparse.ArgumentParser(prog="closedloop")
-    add_link_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s  %(message)s", datefmt="%H:%M:%S")
-    try:
-        return int(args.func(args))
-    except ClosedloopError as exc:
-        print(f"closedloop: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -74,7 +74,7 @@ def run_pipeline(data_dir: Path | None = None, selection: str = "*") -> Pipeline
                                              f"{data.description or ''}")
         if event.is_step_failure:
             outcome.errors.append(_user_message(event.step_failure_data.error))  # type: ignore[union-attr]
-    planned = job.asset_layer.executable_asset_keys if hasattr(job, "asset_layer") else set()
+    planned = job.asset_layer.executable_asset_keys
     outcome.skipped = sorted(k.to_user_string() for k in planned - materialized)
     if outcome.failed_checks:
         outcome.success = False

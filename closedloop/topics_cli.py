@@ -161,19 +161,3 @@ def add_topics_parser(subparsers: Any) -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     ev.set_defaults(func=cmd_topics_evaluate)
     return topics
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (``python -m closedloop.topics_cli topics evaluate ...``) until the CLI hooks it in."""
-    parser = argparse.ArgumentParser(prog="closedloop")
-    add_topics_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except ClosedloopError as exc:
-        print(f"closedloop: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -273,7 +273,8 @@ def mapping_sql(spec: SourceSpec, batch: str, is_json: bool) -> str:
     else:
         exprs, from_sql = _generic(spec, batch, is_json)
     malformed = "(__line IS NULL OR NOT starts_with(ltrim(line), '{'))" if is_json else "false"
-    selects = ["source_line", f"{malformed} AS __malformed"]
+    ragged = "NULL" if is_json else "__ragged"
+    selects = ["source_line", f"{malformed} AS __malformed", f"{ragged} AS __ragged"]
     for col in entity.columns:
         expr = exprs.get(col.name, "NULL")
         if col.name in spec.values:

@@ -188,11 +188,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 con.register("__batch", table)
                 con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
             con.execute(f"CREATE OR REPLACE TEMP TABLE __mapped AS {mapping_sql(spec, '__records', batch.is_json)}")
-            if not batch.is_json:
-                con.execute("ALTER TABLE __mapped ADD COLUMN __ragged VARCHAR")
-                con.execute("UPDATE __mapped SET __ragged = b.__ragged FROM __batch b "
-                            "WHERE b.source_line = __mapped.source_line")
-            _validate(con, entity, ragged=not batch.is_json)
+            _validate(con, entity)
             con.execute(
                 "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
                 f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
@@ -221,11 +217,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
         report.reasons[key] = report.reasons.get(key, 0) + int(count)
 
 
-def _problems(entity: Entity, ragged: bool) -> list[tuple[str, str]]:
+def _problems(entity: Entity) -> list[tuple[str, str]]:
     """(field, SQL expression giving the reason text or NULL) for every rule."""
-    rules: list[tuple[str, str]] = []
-    if ragged:
-        rules.append(("(record)", "__ragged"))
+    rules: list[tuple[str, str]] = [("(record)", "__ragged")]  # CSV rows with the wrong number of fields
     for col in entity.columns:
         v = col.name
         if col.required:
@@ -250,9 +244,9 @@ def _problems(entity: Entity, ragged: bool) -> list[tuple[str, str]]:
     return rules
 
 
-def _validate(con: duckdb.DuckDBPyConnection, entity: Entity, ragged: bool) -> None:
+def _validate(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     """Fill ``__problems`` with one row per failing rule of each mapped row (and per malformed line)."""
-    rules = _problems(entity, ragged)
+    rules = _problems(entity)
     checks = ", ".join(f"struct_pack(field := '{f}', reason := {expr})" for f, expr in rules)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE __problems AS "

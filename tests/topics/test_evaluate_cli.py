@@ -32,7 +32,7 @@ def _csv(path: Path) -> Path:
 
 
 def test_evaluate_json_prints_one_object_with_the_scores(tmp_path, capsys):
-    from closedloop.topics_cli import main
+    from closedloop.cli import main
 
     code = main(["topics", "evaluate", "--input", str(_csv(tmp_path / "t.csv")), "--text-col", "body",
                  "--label-col", "queue", "--json", "--threads", "1"])
@@ -55,7 +55,7 @@ def test_evaluate_reuses_cached_embeddings_on_a_second_run(tmp_path):
 
 
 def test_a_missing_column_is_named_in_the_error(tmp_path, capsys):
-    from closedloop.topics_cli import main
+    from closedloop.cli import main
 
     code = main(["topics", "evaluate", "--input", str(_csv(tmp_path / "t.csv")), "--text-col", "text"])
     assert code == 2
