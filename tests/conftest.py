@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ENV_VARS = ("CLOSEDLOOP_HOME", "CLOSEDLOOP_DATA", "CLOSEDLOOP_WAREHOUSE", "DAGSTER_HOME", "DBT_LOG_PATH",
             "DBT_TARGET_PATH")
+CLI = str(Path(sys.executable).with_name("closedloop"))
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +22,34 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLOSEDLOOP_HOME", str(tmp_path / "state"))
+
+
+def run_cli(*args: str, home: Path, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``closedloop`` command as a user would, with ``home`` as CLOSEDLOOP_HOME."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CLOSEDLOOP_", "DAGSTER_", "DBT_"))} | {"CLOSEDLOOP_HOME": str(home)}
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=timeout,
+                          check=False)
+
+
+@pytest.fixture(scope="session")
+def run_closedloop() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """The installed ``closedloop`` command: ``run_closedloop("run", "--data", d, home=h)``."""
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def demo_pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One `closedloop demo-data` (1,500 tickets, seed 3) and one `closedloop run`, shared by the suite.
+
+    Built once per session because a run embeds real text with the real model (minutes on this
+    machine). Tests that read it must not write to its warehouse; ``home``, ``data`` and the
+    finished ``run`` process are returned.
+    """
+    root = tmp_path_factory.mktemp("demo_pipeline")
+    home, data = root / "state", root / "demo"
+    generated = run_cli("demo-data", "--out", str(data), "--tickets", "1500", "--seed", "3", home=home)
+    assert generated.returncode == 0, generated.stderr
+    run = run_cli("run", "--data", str(data), home=home)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return {"home": home, "data": data, "run": run}

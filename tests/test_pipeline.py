@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
-CLI = str(Path(sys.executable).with_name("closedloop"))
-
-
-def _run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CLOSEDLOOP_", "DAGSTER_", "DBT_"))} | {"CLOSEDLOOP_HOME": str(home)}
-    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=900, check=False)
-
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    root = tmp_path_factory.mktemp("pipeline")
-    home, data = root / "state", root / "demo"
-    generated = _run("demo-data", "--out", str(data), "--tickets", "1500", "--seed", "3", home=home)
-    assert generated.returncode == 0, generated.stderr
-    first = _run("run", "--data", str(data), home=home)
-    second = _run("run", "--data", str(data), home=home)
-    summary = _run("summary", home=home)
-    return {"home": home, "data": data, "first": first, "second": second, "summary": summary}
+def pipeline(demo_pipeline: dict[str, Any], run_closedloop: Callable[..., Any]) -> dict[str, object]:
+    """The shared demo run, then a second run on the same exports and the summary."""
+    home, data = demo_pipeline["home"], demo_pipeline["data"]
+    second = run_closedloop("run", "--data", str(data), home=home)
+    summary = run_closedloop("summary", home=home)
+    return {"home": home, "data": data, "first": demo_pipeline["run"], "second": second,
+            "summary": summary}
 
 
 def _query(home: Path, sql: str) -> list[tuple]:
