@@ -143,7 +143,7 @@ def spherical_refine(V: np.ndarray, labels: np.ndarray, iterations: int) -> np.n
 
 
 class WardSilhouetteClusterer:
-    """Ward tree cut at the fewest themes whose silhouette is within ``tolerance`` of the best.
+    """Ward tree cut at the fewest themes whose silhouette is within ``tolerance`` of its first peak.
 
     Args:
         min_clusters: Fewest themes considered.
@@ -153,12 +153,15 @@ class WardSilhouetteClusterer:
         refine_iterations: Spherical k-means steps after each cut.
         grid_points: Theme counts tried on the geometric coarse grid.
         min_cluster_size: Smaller clusters are labelled -1 (outliers, reassigned later if close).
+        peak_floor: Least silhouette for an early peak to count as structure (Kaufman and Rousseeuw's
+            bar for "weak structure" is 0.25); lower peaks are noise among few large clusters.
         seed: Kept for interface symmetry (the clusterer itself is deterministic).
     """
 
     def __init__(self, min_clusters: int = 2, max_clusters: int | None = None, tolerance: float = 0.015,
                  ward_dims: int = 50, refine_iterations: int = 5,
-                 grid_points: int = 30, min_cluster_size: int = 3, seed: int = 42) -> None:
+                 grid_points: int = 30, min_cluster_size: int = 3, peak_floor: float = 0.25,
+                 seed: int = 42) -> None:
         self.min_clusters = min_clusters
         self.max_clusters = max_clusters
         self.tolerance = tolerance
@@ -166,6 +169,7 @@ class WardSilhouetteClusterer:
         self.refine_iterations = refine_iterations
         self.grid_points = grid_points
         self.min_cluster_size = min_cluster_size
+        self.peak_floor = peak_floor
         self.seed = seed
         self.labels_: np.ndarray = np.empty(0, dtype=np.int64)
         self.scores_: dict[int, float] = {}
@@ -178,12 +182,25 @@ class WardSilhouetteClusterer:
             self.scores_[k] = cosine_silhouette(V, labels)
         return self.scores_[k]
 
+    def _peak(self, scores: list[float]) -> int:
+        """Grid index of the first silhouette peak with real structure, else of the best score.
+
+        A peak is a running maximum that the next theme count falls below. Text with many
+        near-duplicates (templated tickets, macros) has a second, higher rise at very fine counts, where
+        each cluster is one template; the first peak is the coarsest granularity the data supports.
+        """
+        for i, score in enumerate(scores[:-1]):
+            if score >= self.peak_floor and score >= max(scores[: i + 1]) and scores[i + 1] < score:
+                return i
+        return int(np.argmax(scores))
+
     def _choose(self, tree: np.ndarray, V: np.ndarray, lo: int, hi: int) -> int:
         grid = sorted({round(float(k)) for k in np.geomspace(lo, hi, self.grid_points)} | {lo, hi})
         scores = [self._score(k, tree, V) for k in grid]
-        best = max(scores)
+        peak = self._peak(scores)
+        best = scores[peak]
         floor = best - self.tolerance * abs(best)
-        first = next(i for i, s in enumerate(scores) if s >= floor)
+        first = next(i for i, s in enumerate(scores[: peak + 1]) if s >= floor)
         if first > 0:  # the fewest themes that qualify may lie between two grid points
             between = range(grid[first - 1] + 1, grid[first])
             step = max(1, len(between) // 8)

@@ -71,6 +71,9 @@ class ClusterConfig:
     Attributes:
         tolerance: The theme count is the fewest whose silhouette is within this share of the best
             (1.5 %): granularity follows the data instead of a fixed threshold or minimum size.
+        peak_floor: The silhouette is read at its first peak at least this high (0.25, Kaufman and
+            Rousseeuw's "weak structure" bar), not at its global best: templated text (macros, bots)
+            rises again at very fine counts, one cluster per template.
         ward_dims: Leading reduced dimensions the Ward tree is built on.
         refine_iterations: Spherical k-means steps after each cut of the tree.
         max_fit_docs: Fit on a random sample of at most this many texts and assign the rest to the
@@ -83,6 +86,7 @@ class ClusterConfig:
     """
 
     tolerance: float = 0.015
+    peak_floor: float = 0.25
     ward_dims: int = 50
     refine_iterations: int = 5
     max_fit_docs: int = 6000

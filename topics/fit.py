@@ -45,7 +45,8 @@ def build_clusterer(config: ClusterConfig, seed: int) -> Clusterer:
     return WardSilhouetteClusterer(min_clusters=config.min_themes, max_clusters=config.max_themes,
                                    tolerance=config.tolerance, ward_dims=config.ward_dims,
                                    refine_iterations=config.refine_iterations,
-                                   min_cluster_size=config.min_theme_size, seed=seed)
+                                   min_cluster_size=config.min_theme_size, peak_floor=config.peak_floor,
+                                   seed=seed)
 
 
 def build_vectorizer(texts: Sequence[str], config: LabelConfig) -> CountVectorizer:
