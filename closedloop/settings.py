@@ -5,6 +5,8 @@ All state lives under one folder, ``./state`` by default, or ``$CLOSEDLOOP_HOME`
 ```
 state/
   warehouse.duckdb   the DuckDB warehouse (raw, staging, intermediate, marts)
+  serving/           closedloop.duckdb, the copy of the marts Superset reads (swapped in atomically)
+  superset/          Superset's metadata database, config, secret key, pid file and logs
   dagster/           DAGSTER_HOME (run history, telemetry off)
   dbt/               dbt target and logs
   cache/             model and embedding caches
@@ -41,6 +43,17 @@ class Settings:
         """DuckDB warehouse file (``$CLOSEDLOOP_WAREHOUSE`` overrides)."""
         override = os.environ.get("CLOSEDLOOP_WAREHOUSE")
         return Path(override).resolve() if override else self.home / "warehouse.duckdb"
+
+    @property
+    def serving_warehouse(self) -> Path:
+        """Read-only copy of the marts that Superset reads (``$CLOSEDLOOP_SERVING_WAREHOUSE`` overrides)."""
+        override = os.environ.get("CLOSEDLOOP_SERVING_WAREHOUSE")
+        return Path(override).resolve() if override else self.home / "serving" / "closedloop.duckdb"
+
+    @property
+    def superset_home(self) -> Path:
+        """Superset's metadata database, ``superset_config.py``, secret key, pid file and logs."""
+        return self.home / "superset"
 
     @property
     def dagster_home(self) -> Path:

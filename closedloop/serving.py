@@ -1,0 +1,95 @@
+"""The serving warehouse: a read-only copy of the marts that Superset reads.
+
+Superset cannot open a DuckDB file another process holds for writing, and it must never see a
+half-built mart. So after the marts build, :func:`publish_marts` copies the ``marts`` schema into a
+new DuckDB file beside the serving file and swaps it in with one ``os.replace``: a reader opens
+either the previous complete file or the new complete file, and a reader already connected keeps
+reading the previous file (its open handle still points at it) until it reconnects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from closedloop.ingest.errors import ClosedloopError
+
+log = logging.getLogger("closedloop.publish")
+
+SCHEMA = "marts"
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    """What :func:`publish_marts` wrote.
+
+    Attributes:
+        path: The serving file.
+        tables: Rows per published table.
+        seconds: Wall time.
+    """
+
+    path: Path
+    tables: dict[str, int]
+    seconds: float
+
+
+def publish_marts(warehouse: Path, target: Path, schema: str = SCHEMA) -> PublishReport:
+    """Copy every table and view of ``schema`` into ``target``, atomically.
+
+    The copy is written to a temporary file in the same folder (same file system), checkpointed,
+    closed, then renamed over ``target``.
+
+    Args:
+        warehouse: The pipeline's DuckDB warehouse.
+        target: The serving file to (re)place.
+        schema: Schema to publish; it keeps its name in the serving file.
+
+    Raises:
+        ClosedloopError: The warehouse is missing or has no such schema.
+    """
+    started = time.perf_counter()
+    if not warehouse.exists():
+        raise ClosedloopError(f"warehouse {warehouse} does not exist: run `closedloop run` first")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    tables: dict[str, int] = {}
+    try:
+        with duckdb.connect() as con:
+            con.execute(f"attach '{_quote(warehouse)}' as source (read_only)")
+            con.execute("use source")
+            names = [row[0] for row in con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'source' "
+                "and table_schema = ? order by table_name", [schema]).fetchall()]
+            if not names:
+                raise ClosedloopError(f"warehouse {warehouse} has no tables in schema {schema!r}: "
+                                      "run the dbt marts first")
+            con.execute(f"attach '{_quote(tmp)}' as serving_copy")
+            con.execute(f'create schema serving_copy."{schema}"')
+            for name in names:
+                con.execute(f'create table serving_copy."{schema}"."{name}" as select * from "{schema}"."{name}"')
+                tables[name] = int(con.execute(
+                    f'select count(*) from serving_copy."{schema}"."{name}"').fetchone()[0])  # type: ignore[index]
+            con.execute("create table serving_copy.main.published (published_at timestamp, source varchar)")
+            con.execute("insert into serving_copy.main.published values (current_timestamp, ?)", [str(warehouse)])
+            con.execute("checkpoint serving_copy")
+            con.execute("detach serving_copy")
+        tmp.replace(target)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    report = PublishReport(path=target, tables=tables, seconds=time.perf_counter() - started)
+    log.info(f"serving warehouse: {len(tables)} tables, {sum(tables.values()):,} rows -> {target} "
+             f"in {report.seconds:.1f}s")
+    return report
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,393 @@
+"""What the three dashboards show: datasets (SQL over the marts), their metrics, charts and layout.
+
+This is the compact source of the YAML bundle in ``dashboards/bundle/``; ``python -m dashboards.build``
+regenerates the bundle from it. Every dataset exposes the same filter columns where the data has
+them (``date_day``, ``channel``, ``language``, ``tier``) so one native filter applies across charts.
+Chart types render as canvas/SVG through ECharts, except tables (HTML) and big numbers (text, with
+an ECharts trend line when they compare quarters).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FILTER_COLUMNS = ("channel", "language", "tier")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A saved metric of a dataset.
+
+    Attributes:
+        name: Metric name charts refer to.
+        label: Human label.
+        sql: Aggregate SQL expression.
+        d3format: Number format, e.g. ``.1%``.
+    """
+
+    name: str
+    label: str
+    sql: str
+    d3format: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A virtual Superset dataset over the ``marts`` schema of the serving warehouse.
+
+    Attributes:
+        name: Dataset (table) name in Superset.
+        description: What one row is.
+        sql: The query; may only read ``marts.*``.
+        metrics: Saved metrics.
+        time_column: Main temporal column (``date_day``) or None.
+    """
+
+    name: str
+    description: str
+    sql: str
+    metrics: tuple[Metric, ...]
+    time_column: str | None = "date_day"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: a Superset ``viz_type`` with its form data.
+
+    Attributes:
+        title: Chart title.
+        dataset: Name of the :class:`Dataset` it reads.
+        viz_type: Superset visualization type.
+        params: Form data specific to the chart (metrics, x axis, ...).
+        width: Width in the 12-column grid.
+        height: Height in grid units (8 px).
+    """
+
+    title: str
+    dataset: str
+    viz_type: str
+    params: dict[str, Any]
+    width: int = 6
+    height: int = 50
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A dashboard: rows of charts and native filters.
+
+    Attributes:
+        title: Dashboard title.
+        slug: URL slug (``/superset/dashboard/<slug>/``).
+        rows: Charts, row by row.
+        extra_filters: ``(label, column, dataset)`` select filters beyond date, channel, language, tier.
+    """
+
+    title: str
+    slug: str
+    rows: tuple[tuple[Chart, ...], ...]
+    extra_filters: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+
+
+def _ratio(numerator: str, denominator: str) -> str:
+    return (f"SUM(CASE WHEN {numerator} THEN 1 ELSE 0 END) * 1.0 "
+            f"/ NULLIF(SUM(CASE WHEN {denominator} THEN 1 ELSE 0 END), 0)")
+
+
+TICKETS = Dataset(
+    name="cl_tickets",
+    description="One row per resolved ticket (marts.fct_tickets); date_day is the day it was solved.",
+    sql="""select ticket_id, solved_date as date_day, channel, language, final_tier as tier, priority,
+       first_response_minutes, first_response_business_minutes, sla_status, is_first_response_breach,
+       csat_score, feedback_requested, feedback_received, entered_bot, bot_resolved, handed_off_to_human,
+       is_escalated, escalations, reopens, one_touch
+from marts.fct_tickets""",
+    metrics=(
+        Metric("tickets", "Tickets", "COUNT(*)", ",d"),
+        Metric("median_first_response", "Median first response (min)",
+               "QUANTILE_CONT(first_response_minutes, 0.5)", ".1f"),
+        Metric("p90_first_response", "p90 first response (min)", "QUANTILE_CONT(first_response_minutes, 0.9)", ".1f"),
+        Metric("sla_target", "SLA target (10 min)", "MIN(10.0)", ".0f"),
+        Metric("sla_attainment", "SLA attainment", _ratio("sla_status = 'met'", "sla_status IN ('met', 'breached')"),
+               ".1%"),
+        Metric("feedback_coverage", "Feedback coverage", _ratio("feedback_requested", "TRUE"), ".1%"),
+        Metric("csat_response_rate", "CSAT response rate", _ratio("feedback_received", "feedback_requested"), ".1%"),
+        Metric("csat_average", "CSAT (1-5)", "AVG(csat_score)", ".2f"),
+        Metric("bot_containment", "Bot containment", _ratio("bot_resolved", "TRUE"), ".1%"),
+        Metric("bot_handoffs", "Bot handoffs to humans", "SUM(CASE WHEN handed_off_to_human THEN 1 ELSE 0 END)", ",d"),
+        Metric("escalation_rate", "Escalation rate", _ratio("is_escalated", "TRUE"), ".1%"),
+    ),
+)
+
+THEME_TICKETS = Dataset(
+    name="cl_theme_tickets",
+    description="One row per resolved ticket with its theme (fct_ticket_themes x fct_tickets x dim_themes).",
+    sql="""select tt.ticket_id, tt.theme_id, th.theme_name, th.status as theme_status, t.solved_date as date_day,
+       t.channel, t.language, t.final_tier as tier, t.csat_score, t.first_response_minutes
+from marts.fct_ticket_themes as tt
+join marts.fct_tickets as t on t.ticket_id = tt.ticket_id
+join marts.dim_themes as th on th.theme_id = tt.theme_id""",
+    metrics=(
+        Metric("tickets", "Tickets", "COUNT(*)", ",d"),
+        Metric("csat_average", "CSAT (1-5)", "AVG(csat_score)", ".2f"),
+        Metric("median_first_response", "Median first response (min)",
+               "QUANTILE_CONT(first_response_minutes, 0.5)", ".1f"),
+    ),
+)
+
+THEME_GROWTH = Dataset(
+    name="cl_theme_growth",
+    description="One row per theme: tickets in the last 4 weeks against the 4 weeks before, and spikes.",
+    sql="""with bounds as (select max(week_start_date) as last_week from marts.fct_theme_weekly),
+weekly as (
+    select w.theme_id,
+           cast(sum(case when w.week_start_date > b.last_week - interval 28 day then w.tickets else 0 end) as bigint)
+               as last_4_weeks,
+           cast(sum(case when w.week_start_date <= b.last_week - interval 28 day
+                     and w.week_start_date > b.last_week - interval 56 day then w.tickets else 0 end) as bigint)
+               as prior_4_weeks,
+           cast(sum(case when w.is_spike then 1 else 0 end) as bigint) as spike_weeks
+    from marts.fct_theme_weekly as w cross join bounds as b
+    group by w.theme_id
+)
+select th.theme_name, th.status as theme_status, th.ticket_count, weekly.last_4_weeks, weekly.prior_4_weeks,
+       (weekly.last_4_weeks - weekly.prior_4_weeks) * 1.0 / nullif(weekly.prior_4_weeks, 0) as growth,
+       weekly.spike_weeks, th.csat_impact, th.first_response_impact_minutes, th.keywords
+from marts.dim_themes as th join weekly on weekly.theme_id = th.theme_id""",
+    metrics=(
+        Metric("tickets", "Tickets", "SUM(ticket_count)", ",d"),
+        Metric("last_4_weeks", "Last 4 weeks", "SUM(last_4_weeks)", ",d"),
+        Metric("prior_4_weeks", "Prior 4 weeks", "SUM(prior_4_weeks)", ",d"),
+        Metric("growth", "Growth", "(SUM(last_4_weeks) - SUM(prior_4_weeks)) * 1.0 / NULLIF(SUM(prior_4_weeks), 0)",
+               "+.0%"),
+        Metric("spike_weeks", "Spike weeks", "SUM(spike_weeks)", ",d"),
+    ),
+    time_column=None,
+)
+
+THEME_WEEKLY = Dataset(
+    name="cl_theme_weekly",
+    description="One row per theme and week (marts.fct_theme_weekly); date_day is the week's Monday.",
+    sql="""select w.week_start_date as date_day, w.theme_id, th.theme_name, th.status as theme_status, w.tickets,
+       w.share_of_tickets, w.volume_z_score, w.is_spike
+from marts.fct_theme_weekly as w join marts.dim_themes as th on th.theme_id = w.theme_id""",
+    metrics=(
+        Metric("tickets", "Tickets", "SUM(tickets)", ",d"),
+        Metric("max_z_score", "Volume z-score", "MAX(volume_z_score)", ".1f"),
+    ),
+)
+
+THEME_EXAMPLES = Dataset(
+    name="cl_theme_examples",
+    description="One row per representative ticket of a theme, with its redacted subject and body.",
+    sql="""select th.theme_name, ex.ticket_id, t.solved_date as date_day, t.channel, t.language,
+       t.final_tier as tier, t.subject, left(t.body, 240) as body_redacted
+from marts.dim_themes as th,
+     unnest(cast(json(th.representative_ticket_ids) as varchar[])) as ex(ticket_id)
+join marts.fct_tickets as t on t.ticket_id = ex.ticket_id""",
+    metrics=(Metric("tickets", "Tickets", "COUNT(*)", ",d"),),
+)
+
+QA = Dataset(
+    name="cl_qa_audits",
+    description="One row per QA audit (marts.fct_qa_audits); date_day is the review day.",
+    sql="""select audit_id, reviewed_date as date_day, channel, language, final_tier as tier, tone_score,
+       accuracy_score, compliance_score, resolution_effectiveness_score, overall_score, is_passed
+from marts.fct_qa_audits""",
+    metrics=(
+        Metric("tone", "Tone", "AVG(tone_score)", ".2f"),
+        Metric("accuracy", "Accuracy", "AVG(accuracy_score)", ".2f"),
+        Metric("compliance", "Compliance", "AVG(compliance_score)", ".2f"),
+        Metric("resolution_effectiveness", "Resolution effectiveness", "AVG(resolution_effectiveness_score)", ".2f"),
+        Metric("pass_rate", "QA pass rate", _ratio("is_passed", "TRUE"), ".1%"),
+    ),
+)
+
+AGENTS = Dataset(
+    name="cl_agent_daily",
+    description="One row per human agent and day (marts.fct_agent_daily x dim_agents).",
+    sql="""select a.date_day, d.agent_name, d.default_tier as tier, a.tickets_handled, a.one_touch_tickets,
+       a.csat_responses, a.csat_score_sum, a.qa_overall_score
+from marts.fct_agent_daily as a join marts.dim_agents as d on d.agent_id = a.agent_id
+where not d.is_bot""",
+    metrics=(
+        Metric("tickets_handled", "Tickets handled", "SUM(tickets_handled)", ",d"),
+        Metric("one_touch_share", "One-touch share", "SUM(one_touch_tickets) * 1.0 / NULLIF(SUM(tickets_handled), 0)",
+               ".1%"),
+        Metric("csat_average", "CSAT (1-5)", "SUM(csat_score_sum) * 1.0 / NULLIF(SUM(csat_responses), 0)", ".2f"),
+    ),
+)
+
+ESCALATIONS = Dataset(
+    name="cl_escalations",
+    description="One row per tier hop (marts.fct_escalations); date_day is the day of the hop.",
+    sql="""select escalation_id, hopped_date as date_day, channel, language, to_tier as tier, hop_type, from_tier,
+       minutes_in_from_tier
+from marts.fct_escalations""",
+    metrics=(Metric("hops", "Hops", "COUNT(*)", ",d"),),
+)
+
+SECURITY = Dataset(
+    name="cl_security_interventions",
+    description="One row per security intervention (marts.fct_security_interventions); date_day is the flag day.",
+    sql="""select ticket_id, flagged_date as date_day, channel, language, final_tier as tier, outcome,
+       minutes_to_intervention, target_minutes, is_within_target
+from marts.fct_security_interventions""",
+    metrics=(
+        Metric("interventions", "Interventions", "COUNT(*)", ",d"),
+        Metric("median_minutes", "Median minutes to intervention", "QUANTILE_CONT(minutes_to_intervention, 0.5)",
+               ".0f"),
+        Metric("within_target", "Within target", _ratio("is_within_target", "TRUE"), ".1%"),
+    ),
+)
+
+DEPOSITS = Dataset(
+    name="cl_deposit_recoveries",
+    description="One row per deposit recovery case (marts.fct_deposit_recoveries); date_day is the report day.",
+    sql="""select ticket_id, reported_date as date_day, channel, language, asset, amount, recovery_method,
+       recovery_status, days_to_recover
+from marts.fct_deposit_recoveries""",
+    metrics=(
+        Metric("cases", "Cases", "COUNT(*)", ",d"),
+        Metric("median_days", "Median days to recover", "QUANTILE_CONT(days_to_recover, 0.5)", ".1f"),
+    ),
+)
+
+DATASETS: tuple[Dataset, ...] = (TICKETS, THEME_TICKETS, THEME_GROWTH, THEME_WEEKLY, THEME_EXAMPLES, QA, AGENTS,
+                                 ESCALATIONS, SECURITY, DEPOSITS)
+
+
+def line(title: str, dataset: Dataset, metrics: list[str], groupby: list[str] | None = None, grain: str = "P1W",
+         series_limit: int = 0, y_format: str = "SMART_NUMBER", **kwargs: Any) -> Chart:
+    """An ECharts time-series line over ``date_day``."""
+    return Chart(title, dataset.name, "echarts_timeseries_line",
+                 {"x_axis": "date_day", "time_grain_sqla": grain, "metrics": metrics, "groupby": groupby or [],
+                  "series_limit": series_limit, "series_limit_metric": metrics[0] if series_limit else None,
+                  "order_desc": True, "show_legend": True, "rich_tooltip": True, "markerEnabled": False,
+                  "x_axis_time_format": "smart_date", "y_axis_format": y_format, "truncateYAxis": False},
+                 **kwargs)
+
+
+def bar(title: str, dataset: Dataset, x_axis: str, metrics: list[str], groupby: list[str] | None = None,
+        grain: str | None = None, row_limit: int = 50, stack: bool = False, y_format: str = "SMART_NUMBER",
+        **kwargs: Any) -> Chart:
+    """An ECharts bar chart over a category (or time, with ``grain``), sorted by the first metric."""
+    params: dict[str, Any] = {"x_axis": x_axis, "metrics": metrics, "groupby": groupby or [], "row_limit": row_limit,
+                              "show_legend": True, "rich_tooltip": True, "stack": "Stack" if stack else None,
+                              "y_axis_format": y_format, "truncateYAxis": False, "show_value": False}
+    if grain:
+        params |= {"time_grain_sqla": grain, "x_axis_time_format": "smart_date"}
+    else:
+        params |= {"x_axis_sort": metrics[0], "x_axis_sort_asc": False}
+    return Chart(title, dataset.name, "echarts_timeseries_bar", params, **kwargs)
+
+
+def pie(title: str, dataset: Dataset, groupby: str, metric: str, **kwargs: Any) -> Chart:
+    """An ECharts pie (donut) of one metric by one category."""
+    return Chart(title, dataset.name, "pie",
+                 {"groupby": [groupby], "metric": metric, "row_limit": 15, "donut": True, "show_legend": True,
+                  "label_type": "key_percent", "sort_by_metric": True}, **kwargs)
+
+
+def kpi(title: str, dataset: Dataset, metric: str, grain: str = "P3M", **kwargs: Any) -> Chart:
+    """A big number with its trend line, compared with the previous period (quarter by default)."""
+    return Chart(title, dataset.name, "big_number",
+                 {"x_axis": "date_day", "time_grain_sqla": grain, "metric": metric, "compare_lag": 1,
+                  "compare_suffix": "vs previous quarter", "show_trend_line": True, "start_y_axis_at_zero": True,
+                  "show_timestamp": True},
+                 **({"width": 3, "height": 40} | kwargs))
+
+
+def table(title: str, dataset: Dataset, groupby: list[str], metrics: list[str], row_limit: int = 25,
+          **kwargs: Any) -> Chart:
+    """An aggregated table sorted by the first metric (descending)."""
+    return Chart(title, dataset.name, "table",
+                 {"query_mode": "aggregate", "groupby": groupby, "metrics": metrics, "all_columns": [],
+                  "timeseries_limit_metric": metrics[0], "order_desc": True, "row_limit": row_limit,
+                  "server_pagination": False, "include_search": False, "table_timestamp_format": "smart_date"},
+                 **kwargs)
+
+
+def rows_table(title: str, dataset: Dataset, columns: list[str], order_by: str, row_limit: int = 25,
+               **kwargs: Any) -> Chart:
+    """A table of raw rows, ordered by ``order_by`` descending."""
+    return Chart(title, dataset.name, "table",
+                 {"query_mode": "raw", "groupby": [], "metrics": [], "all_columns": columns,
+                  "order_by_cols": [f'["{order_by}", false]'], "row_limit": row_limit, "server_pagination": False,
+                  "include_search": False, "table_timestamp_format": "smart_date"},
+                 **kwargs)
+
+
+PRODUCT = Dashboard(
+    title="Product insights",
+    slug="product-insights",
+    rows=(
+        (bar("Top themes by tickets", THEME_TICKETS, "theme_name", ["tickets"], row_limit=15, width=6),
+         line("Weekly tickets, top 8 themes", THEME_TICKETS, ["tickets"], ["theme_name"], series_limit=8, width=6)),
+        (table("Themes ranked by growth (last 4 weeks vs the 4 before)", THEME_GROWTH, ["theme_name", "theme_status"],
+               ["growth", "last_4_weeks", "prior_4_weeks", "spike_weeks"], width=6),
+         rows_table("Theme-weeks with the largest volume spikes", THEME_WEEKLY,
+                    ["date_day", "theme_name", "tickets", "volume_z_score", "is_spike"],
+                    "volume_z_score", width=6)),
+        (table("Themes: volume, CSAT and first response", THEME_TICKETS, ["theme_name"],
+               ["tickets", "csat_average", "median_first_response"], width=6),
+         pie("Language mix", THEME_TICKETS, "language", "tickets", width=3),
+         pie("Channel mix", THEME_TICKETS, "channel", "tickets", width=3)),
+        (rows_table("Representative tickets (redacted)", THEME_EXAMPLES,
+                    ["theme_name", "ticket_id", "language", "subject", "body_redacted"], "date_day", row_limit=50,
+                    width=12),),
+    ),
+    extra_filters=(("Theme", "theme_name", THEME_TICKETS.name),),
+)
+
+OPERATIONS = Dashboard(
+    title="Support operations",
+    slug="support-operations",
+    rows=(
+        (kpi("Median first response (min)", TICKETS, "median_first_response"),
+         kpi("SLA attainment", TICKETS, "sla_attainment"),
+         kpi("CSAT (1-5)", TICKETS, "csat_average"),
+         kpi("Bot containment", TICKETS, "bot_containment")),
+        (line("First response median and p90 against the 10-minute SLA", TICKETS,
+              ["median_first_response", "p90_first_response", "sla_target"], width=12),),
+        (bar("SLA attainment by channel", TICKETS, "channel", ["sla_attainment"], y_format=".0%", width=4),
+         bar("SLA attainment by tier", TICKETS, "tier", ["sla_attainment"], y_format=".0%", width=4),
+         bar("SLA attainment by language", TICKETS, "language", ["sla_attainment"], y_format=".0%", width=4)),
+        (line("Feedback coverage and CSAT response rate", TICKETS, ["feedback_coverage", "csat_response_rate"],
+              grain="P1M", y_format=".0%", width=6),
+         line("CSAT by month", TICKETS, ["csat_average"], grain="P1M", width=6)),
+        (bar("QA scores by dimension", QA, "date_day", ["tone", "accuracy", "compliance", "resolution_effectiveness"],
+             grain="P3M", width=6),
+         table("Agent throughput", AGENTS, ["agent_name"], ["tickets_handled", "one_touch_share", "csat_average"],
+               width=6)),
+        (line("Bot containment and escalation rate", TICKETS, ["bot_containment", "escalation_rate"], grain="P1M",
+              y_format=".0%", width=6),
+         bar("Bot handoffs and escalations by tier", ESCALATIONS, "date_day", ["hops"], ["tier"], grain="P1M",
+             stack=True, width=6)),
+        (line("Security interventions: median minutes and share within target", SECURITY,
+              ["median_minutes", "within_target"], grain="P1M", width=6),
+         bar("Deposit recoveries by status", DEPOSITS, "date_day", ["cases"], ["recovery_status"], grain="P1M",
+             stack=True, width=6)),
+    ),
+)
+
+LEADERSHIP = Dashboard(
+    title="Leadership",
+    slug="leadership",
+    rows=(
+        (kpi("Tickets resolved", TICKETS, "tickets"),
+         kpi("Median first response (min)", TICKETS, "median_first_response"),
+         kpi("SLA attainment", TICKETS, "sla_attainment"),
+         kpi("CSAT (1-5)", TICKETS, "csat_average")),
+        (kpi("Feedback coverage", TICKETS, "feedback_coverage"),
+         kpi("Bot containment", TICKETS, "bot_containment"),
+         kpi("Escalation rate", TICKETS, "escalation_rate"),
+         kpi("QA pass rate", QA, "pass_rate")),
+        (bar("Tickets per quarter by channel", TICKETS, "date_day", ["tickets"], ["channel"], grain="P3M", stack=True,
+             width=6),
+         line("Weekly tickets, top 5 themes", THEME_TICKETS, ["tickets"], ["theme_name"], grain="P1M", series_limit=5,
+              width=6)),
+    ),
+)
+
+DASHBOARDS: tuple[Dashboard, ...] = (PRODUCT, OPERATIONS, LEADERSHIP)

@@ -1,0 +1,132 @@
+"""Fill in the bundle's database URI, zip it, and push it to a running Superset.
+
+Authentication and CSRF go through superset-client (``supersetapiclient.SupersetClient``); the
+import itself is a plain REST call on the client's session, because the client's
+``assets.import_file`` opens the file by its bare name (it only works from the file's folder).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from closedloop.ingest.errors import ClosedloopError
+from dashboards.build import BUNDLE_DIR, URI_PLACEHOLDER
+
+log = logging.getLogger("closedloop.dashboards")
+
+BUNDLE_ROOT = "closedloop_dashboards"
+
+
+def render_bundle(serving_warehouse: Path, out: Path, bundle_dir: Path = BUNDLE_DIR) -> Path:
+    """Zip ``bundle_dir`` with the database URI pointing at ``serving_warehouse``.
+
+    Args:
+        serving_warehouse: The serving DuckDB file Superset will open read-only.
+        out: Zip file to write.
+        bundle_dir: The YAML bundle.
+    """
+    if not (bundle_dir / "metadata.yaml").exists():
+        raise ClosedloopError(f"{bundle_dir} is not a Superset bundle (no metadata.yaml)")
+    uri = URI_PLACEHOLDER.format(serving_warehouse=serving_warehouse.resolve())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(bundle_dir.rglob("*.yaml")):
+            text = path.read_text()
+            if path.parent.name == "databases":
+                text = text.replace(URI_PLACEHOLDER, uri)
+            archive.writestr(f"{BUNDLE_ROOT}/{path.relative_to(bundle_dir)}", text)
+    return out
+
+
+def client(url: str, username: str, password: str) -> Any:
+    """A logged-in superset-client for ``url``.
+
+    superset-client's OAuth2 session refuses plain http; it is allowed for a Superset on this
+    machine only (``http://127.0.0.1`` or ``http://localhost``).
+    """
+    from supersetapiclient.client import SupersetClient
+
+    if url.startswith(("http://127.0.0.1", "http://localhost")):
+        os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+
+    return SupersetClient(host=url, username=username, password=password)
+
+
+def push(url: str, username: str, password: str, serving_warehouse: Path, work_dir: Path) -> int:
+    """Import the bundle into the Superset at ``url`` (overwriting), through its REST API.
+
+    Returns:
+        Number of dashboards in Superset afterwards.
+    """
+    bundle = render_bundle(serving_warehouse, work_dir / "closedloop_dashboards.zip")
+    api = client(url, username, password)
+    with bundle.open("rb") as handle:
+        response = api.post(f"{url.rstrip('/')}/api/v1/dashboard/import/",
+                            files={"formData": (bundle.name, handle, "application/zip")},
+                            data={"overwrite": "true", "passwords": "{}"})
+    if response.status_code != 200:
+        raise ClosedloopError(f"Superset at {url} refused the bundle: {response.status_code} {response.text[:500]}")
+    count = int(api.get(f"{url.rstrip('/')}/api/v1/dashboard/").json()["count"])
+    log.info(f"dashboards pushed to {url}: {count} dashboards")
+    return count
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """Result of one chart's data query.
+
+    Attributes:
+        chart_id: Superset id.
+        title: Chart name.
+        rows: Rows the query returned (-1 when it failed).
+        error: Error message, if any.
+    """
+
+    chart_id: int
+    title: str
+    rows: int
+    error: str | None = None
+
+
+def query_context(params: dict[str, Any], datasource_id: int) -> dict[str, Any]:
+    """The chart-data request for a chart's saved form data (the chart types of :mod:`dashboards.spec`)."""
+    columns: list[Any] = []
+    if params.get("x_axis"):
+        columns.append({"columnType": "BASE_AXIS", "sqlExpression": params["x_axis"], "label": params["x_axis"],
+                        "expressionType": "SQL", "timeGrain": params.get("time_grain_sqla")})
+    columns += params.get("groupby") or []
+    if params.get("query_mode") == "raw":
+        columns, metrics = list(params.get("all_columns") or []), []
+    else:
+        metrics = list(params.get("metrics") or ([params["metric"]] if params.get("metric") else []))
+    query = {"columns": columns, "metrics": metrics, "filters": [], "row_limit": params.get("row_limit") or 1000,
+             "extras": {"time_grain_sqla": params.get("time_grain_sqla")}, "time_range": "No filter"}
+    if metrics and params.get("viz_type") != "big_number":
+        query["orderby"] = [[metrics[0], False]]
+    return {"datasource": {"id": datasource_id, "type": "table"}, "force": True, "queries": [query],
+            "form_data": params, "result_format": "json", "result_type": "full"}
+
+
+def chart_data(api: Any, url: str) -> list[ChartData]:
+    """Run every chart's data query through the REST API; one :class:`ChartData` per chart."""
+    base = url.rstrip("/")
+    listing = api.get(f"{base}/api/v1/chart/", params={"q": "(page_size:100)"}).json()["result"]
+    results = []
+    for item in listing:
+        chart = api.get(f"{base}/api/v1/chart/{item['id']}").json()["result"]
+        params = json.loads(chart["params"])
+        datasource_id = int(params["datasource"].split("__")[0])
+        response = api.post(f"{base}/api/v1/chart/data", json=query_context(params, datasource_id))
+        if response.status_code != 200:
+            results.append(ChartData(item["id"], chart["slice_name"], -1, response.text[:300]))
+            continue
+        result = response.json()["result"][0]
+        results.append(ChartData(item["id"], chart["slice_name"], int(result.get("rowcount", 0)),
+                                 result.get("error")))
+    return results
