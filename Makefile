@@ -12,6 +12,8 @@ DEMO := $(CLOSEDLOOP_HOME)/demo
 .PHONY: setup run test dev lint bench-ingest clean
 
 setup: $(STAMP)
+	@command -v pdftoppm >/dev/null 2>&1 || { echo "installing poppler-utils (pdftoppm, pdftotext: report tests)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
 
 # torch is installed first, pinned, so pip takes the CPU build rather than a multi-GB CUDA one.
 $(STAMP): pyproject.toml

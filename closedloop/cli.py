@@ -77,6 +77,18 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the quarterly report (HTML and PDF) from the marts."""
+    from closedloop.settings import load_settings
+    from reports import build_report
+
+    settings = load_settings()
+    out = Path(args.out) if args.out else settings.home / "reports"
+    files = build_report(args.quarter, out, settings.warehouse)
+    print(f"{files.html}\n{files.pdf}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="closedloop", description=__doc__)
@@ -102,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     summ = sub.add_parser("summary", help="what the pipeline built and where to look next")
     summ.set_defaults(func=cmd_summary)
+
+    report = sub.add_parser("report", help="quarterly leadership report (HTML and PDF) from the marts")
+    report.add_argument("--quarter", required=True, help="quarter to report, e.g. 2025Q4")
+    report.add_argument("--out", help="output folder (default $CLOSEDLOOP_HOME/reports)")
+    report.set_defaults(func=cmd_report)
 
     from closedloop.link_cli import add_link_parser
     from closedloop.topics_cli import add_topics_parser

@@ -1,0 +1,1 @@
+"""Publishing: serving warehouse, Superset sync, quarterly report assets."""

@@ -1,0 +1,79 @@
+"""The quarterly leadership report as a quarterly-partitioned asset, and the schedule that builds it.
+
+Thin wiring over ``reports`` (no business logic here). Why it stays out of the everyday run:
+``closedloop run`` and the daily schedule materialize every *unpartitioned* asset; this asset
+is partitioned by calendar quarter, so ``definitions.py`` leaves it out of that job
+(:data:`REPORT_SELECTION`) and it runs only
+
+- from ``quarterly_report_schedule``, at 07:00 UTC on the first day of each quarter (after the
+  06:00 daily pipeline run), for the quarter that just ended, and only when the marts have
+  resolved tickets in it (otherwise the tick is skipped with the reason);
+- when someone materializes a partition (the Dagster UI, a backfill), or with the CLI's
+  ``closedloop report --quarter 2025Q4``, which runs the same library code without Dagster.
+
+Partition keys are the quarters' first days (``2025-10-01`` is 2025Q4). Files go to
+``$CLOSEDLOOP_HOME/reports/report-<quarter>.{html,pdf}``.
+"""
+
+
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+
+from closedloop.settings import load_settings
+from orchestration.resources import ClosedloopResource
+from reports import Quarter, build_report
+from reports.data import has_data
+
+REPORT_MARTS = ("fct_support_quarterly", "fct_tickets", "fct_qa_audits", "fct_security_interventions",
+                "fct_deposit_recoveries", "fct_theme_weekly", "dim_themes")
+FIRST_QUARTER = "2024-01-01"
+
+quarter_partitions = dg.TimeWindowPartitionsDefinition(
+    cron_schedule="0 0 1 1,4,7,10 *", start=FIRST_QUARTER, fmt="%Y-%m-%d", timezone="UTC", end_offset=0,
+)
+
+
+def quarter_of_partition(partition_key: str) -> Quarter:
+    """The quarter a partition key (its first day, ``2025-10-01``) stands for."""
+    return Quarter.containing(datetime.strptime(partition_key, "%Y-%m-%d").date())
+
+
+def reports_dir() -> Path:
+    """Where the asset writes reports: ``$CLOSEDLOOP_HOME/reports``."""
+    return load_settings().home / "reports"
+
+
+@dg.asset(
+    key="quarterly_report", group_name="publish", partitions_def=quarter_partitions, kinds={"python", "pdf"},
+    deps=[dg.AssetKey(["marts", name]) for name in REPORT_MARTS],
+    description="Leadership report for one calendar quarter (HTML and PDF) from the marts (reports/).",
+)
+def quarterly_report(context: dg.AssetExecutionContext, closedloop: ClosedloopResource) -> dg.MaterializeResult:
+    """Write ``report-<quarter>.html`` and ``.pdf``; fails with the reason when the quarter has no data."""
+    quarter = quarter_of_partition(context.partition_key)
+    files = build_report(quarter, reports_dir(), closedloop.warehouse_path)
+    return dg.MaterializeResult(metadata={
+        "quarter": quarter.key, "html": dg.MetadataValue.path(str(files.html)),
+        "pdf": dg.MetadataValue.path(str(files.pdf)), "seconds": round(files.seconds, 1),
+    })
+
+
+REPORT_SELECTION = dg.AssetSelection.assets(quarterly_report)
+
+quarterly_report_job = dg.define_asset_job(
+    "quarterly_report_job", selection=REPORT_SELECTION, partitions_def=quarter_partitions,
+    description="The quarterly leadership report for one quarter (a partition).",
+)
+
+
+@dg.schedule(name="quarterly_report_schedule", job=quarterly_report_job, cron_schedule="0 7 1 1,4,7,10 *",
+             execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.STOPPED)
+def quarterly_report_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    """After each quarter ends, report on it when the marts have resolved tickets in it."""
+    quarter = Quarter.containing(context.scheduled_execution_time.date()).previous
+    warehouse = load_settings().warehouse
+    if not has_data(warehouse, quarter):
+        return dg.SkipReason(f"no resolved tickets in {quarter.key} in {warehouse}: no report")
+    return dg.RunRequest(run_key=quarter.key, partition_key=quarter.start.isoformat())
