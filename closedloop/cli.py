@@ -120,11 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="output folder (default $CLOSEDLOOP_HOME/reports)")
     report.set_defaults(func=cmd_report)
 
+    from closedloop.dashboards_cli import add_dashboards_parser
     from closedloop.link_cli import add_link_parser
     from closedloop.topics_cli import add_topics_parser
 
     add_topics_parser(sub)
     add_link_parser(sub)
+    add_dashboards_parser(sub)
     return parser
 
 

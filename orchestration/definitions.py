@@ -16,6 +16,7 @@ from orchestration.defs.ingest.assets import raw_assets  # noqa: E402
 from orchestration.defs.ingest.checks import raw_checks  # noqa: E402
 from orchestration.defs.ingest.schedules import build_daily_schedule  # noqa: E402
 from orchestration.defs.ingest.sensors import build_new_exports_sensor  # noqa: E402
+from orchestration.defs.publish.assets import publish_assets  # noqa: E402
 from orchestration.defs.publish.report import (  # noqa: E402
     REPORT_SELECTION,
     quarterly_report,
@@ -36,7 +37,7 @@ pipeline_job = dg.define_asset_job("closedloop_pipeline", selection=dg.AssetSele
                                    description="Every unpartitioned closedloop asset: ingest, dbt, topics, publish.")
 
 defs = dg.Definitions(
-    assets=[*raw_assets, ticket_themes, closedloop_dbt_assets, quarterly_report],
+    assets=[*raw_assets, ticket_themes, closedloop_dbt_assets, *publish_assets, quarterly_report],
     asset_checks=[*raw_checks, outlier_share_is_small, theme_count_is_in_a_sane_range,
                   no_theme_id_reused_for_another_subject],
     jobs=[pipeline_job, quarterly_report_job],
