@@ -274,16 +274,29 @@ def mapping_sql(spec: SourceSpec, batch: str, is_json: bool) -> str:
         exprs, from_sql = _generic(spec, batch, is_json)
     malformed = "(__line IS NULL OR NOT starts_with(ltrim(line), '{'))" if is_json else "false"
     ragged = "NULL" if is_json else "__ragged"
-    selects = ["source_line", f"{malformed} AS __malformed", f"{ragged} AS __ragged"]
+    raw = ["source_line", f"{malformed} AS __malformed", f"{ragged} AS __ragged"]
+    selects = ["source_line", "__malformed", "__ragged"]
     for col in entity.columns:
         expr = exprs.get(col.name, "NULL")
         if col.name in spec.values:
             expr = _case_map(f"CAST({expr} AS VARCHAR)", spec.values[col.name])
-        expr = f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
+        raw.append(f"CAST({expr} AS VARCHAR) AS {col.name}")
+        expr = _trimmed(col.name)
         if col.name in spec.defaults:
             expr = f"coalesce({expr}, {_q(spec.defaults[col.name])})"
         selects.append(f"{expr} AS {col.name}")
-    return f"SELECT {', '.join(selects)} FROM {from_sql}"
+    return f"SELECT {', '.join(selects)} FROM (SELECT {', '.join(raw)} FROM {from_sql})"
+
+
+def _trimmed(column: str) -> str:
+    """``nullif(trim(column), '')``, calling trim only on values that start or end with a space.
+
+    DuckDB's trim removes Unicode space separators (category Zs) and decodes the whole string to
+    find them at the end, which costs seconds on a million ticket bodies. Both regexes are
+    anchored, so RE2 looks only at the first or last character.
+    """
+    needs_trim = rf"regexp_matches({column}, '^\p{{Zs}}') OR regexp_matches({column}, '\p{{Zs}}$')"
+    return f"nullif(CASE WHEN {needs_trim} THEN trim({column}) ELSE {column} END, '')"
 
 
 def record_sql(spec: SourceSpec, batch: str, is_json: bool) -> str:

@@ -173,7 +173,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
         con.register("__batch", batch.table)
         try:
             if batch.is_json:
-                con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch WHERE trim(line) <> ''")
+                # ltrim stops at the first non-space; trim would decode every line to its end.
+                con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch WHERE ltrim(line) <> ''")
             else:
                 table = batch.table
                 absent = {canon: src for canon, src in spec.columns.items() if src not in table.column_names}

@@ -142,3 +142,19 @@ def test_generic_parquet_and_jsonl_sources_load_qa_reviews(export_dir, warehouse
     load_all(warehouse, export_dir)
     assert _rows(warehouse, "SELECT audit_id, ticket_id, tone_score, resolution_score FROM raw.qa_audits "
                             "ORDER BY 1") == [("r1", "1", 90.0, 70.0), ("r2", "2", 50.0, 80.0)]
+
+
+def test_values_are_trimmed_of_unicode_spaces_and_blank_values_and_lines_are_skipped(
+    export_dir, warehouse, ticket, jsonl
+):
+    jsonl(export_dir / "zendesk/tickets.jsonl", [
+        ticket(1, subject="\u3000 Withdrawal stuck\u00a0", description=" sent 5 BTC\n"),
+        "   ",
+        ticket(2, subject="  ", description="", raw_subject="KYC"),
+    ])
+    report = load_all(warehouse, export_dir)
+    assert _rows(warehouse, "SELECT ticket_id, subject, body, source_line FROM raw.tickets ORDER BY 1") == [
+        ("1", "Withdrawal stuck", "sent 5 BTC\n", 1),
+        ("2", None, None, 3),
+    ]
+    assert report.entities["tickets"].rows_quarantined == 0
