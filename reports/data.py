@@ -91,7 +91,7 @@ class ThemeChange:
 
 @dataclass
 class ImprovementItem:
-    """A shipped, support-driven backlog item (issue-5 marts)."""
+    """A shipped, support-driven backlog item (issue-5 marts); ``change_pct`` is a fraction (-0.6 = -60%)."""
 
     item_id: str
     summary: str
@@ -390,13 +390,13 @@ def _support_driven(con: duckdb.DuckDBPyConnection, quarter: Quarter, tables: se
         from marts.fct_improvement_impact as i
         left join marts.fct_insight_lead_time as t on t.item_id = i.item_id
         left join marts.fct_theme_backlog_links as l on l.item_id = i.item_id and l.is_accepted
-        where i.shipped_at >= $1 and i.shipped_at < $2
+        where i.is_support_driven and i.shipped_at >= $1 and i.shipped_at < $2
         group by i.item_id
         order by any_value(i.shipped_at), i.item_id
     """, [quarter.start, quarter.end])
     cite("Support-driven items shipped in the quarter: impact", "fct_improvement_impact",
          "item_id, item_summary, shipped_at, weekly_tickets_before, weekly_tickets_after, change_pct, "
-         "is_significant_drop", f"shipped_at in {quarter.key}")
+         "is_significant_drop", f"is_support_driven and shipped_at in {quarter.key}")
     cite("Lead time from first insight to shipping", "fct_insight_lead_time", "days_insight_to_shipped",
          "the items listed")
     cite("Driving themes of each item", "fct_theme_backlog_links", "theme_name", "is_accepted, the items listed")

@@ -147,9 +147,9 @@ def _support_driven(data: ReportData) -> Chart | None:
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(8.0, 2.6))
         keys = [r["quarter_key"] for r in history]
-        share = [100 * r["support_driven_share"] for r in history]
-        lower = [100 * (r.get("support_driven_share_lower") or r["support_driven_share"]) for r in history]
-        upper = [100 * (r.get("support_driven_share_upper") or r["support_driven_share"]) for r in history]
+        share = [100 * float(r["support_driven_share"]) for r in history]
+        lower = [100 * float(r.get("support_driven_share_lower") or r["support_driven_share"]) for r in history]
+        upper = [100 * float(r.get("support_driven_share_upper") or r["support_driven_share"]) for r in history]
         errors = [[s - lo for s, lo in zip(share, lower, strict=True)],
                   [u - s for s, u in zip(share, upper, strict=True)]]
         bars = ax.bar(keys, share, color=LIGHT, edgecolor="black", linewidth=0.6, yerr=errors, capsize=3,
@@ -157,11 +157,11 @@ def _support_driven(data: ReportData) -> Chart | None:
         if data.quarter.key in keys:
             bars[keys.index(data.quarter.key)].set_hatch("///")
             bars[keys.index(data.quarter.key)].set_facecolor(MID)
-        for bar, s, r in zip(bars, share, history, strict=True):
+        for bar, s, u, r in zip(bars, share, upper, history, strict=True):
             ax.annotate(f"{s:.0f}% ({r['support_driven_items']}/{r['shipped_items']})",
-                        (bar.get_x() + bar.get_width() / 2, 0), xytext=(0, 3), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=7, rotation=90)
-        ax.set_ylim(0, 105)
+                        (bar.get_x() + bar.get_width() / 2, max(s, u)), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7)
+        ax.set_ylim(0, 112)
         ax.set_ylabel("% of shipped items")
         ax.set_title("Support-driven share of shipped improvements (whiskers: 95% interval; hatched: this report)",
                      fontsize=9)

@@ -104,17 +104,18 @@ def build_view(data: ReportData, claims: list[Claim], charts: dict[str, Chart]) 
         note = (f"{fmt.count(sd.support_driven_items)} of {fmt.count(sd.shipped_items)} shipped items "
                 f"({fmt.rate(sd.share)}) were driven by support themes.")
         items = Table(["Item", "Summary", "Driving themes", "Shipped", "Insight → shipped", "Tickets/week before",
-                       "after", "Change", "Significant drop"],
+                       "after", "Change", "Sig. drop"],
                       [[i.item_id, i.summary, i.themes, i.shipped_at.isoformat() if i.shipped_at else fmt.NA,
                         fmt.days(i.days_insight_to_shipped),
                         fmt.NA if i.weekly_tickets_before is None else f"{i.weekly_tickets_before:.1f}",
                         fmt.NA if i.weekly_tickets_after is None else f"{i.weekly_tickets_after:.1f}",
-                        fmt.NA if i.change_pct is None else f"{i.change_pct:+.1f}%",
+                        fmt.NA if i.change_pct is None else f"{100 * i.change_pct:+.1f}%",
                         fmt.NA if i.is_significant_drop is None else ("yes" if i.is_significant_drop else "no")]
                        for i in sd.items],
                       tuple(src.number for src in data.sources
                             if src.mart.split(".")[1].split(",")[0] in
-                            ("fct_improvement_impact", "fct_insight_lead_time", "fct_theme_backlog_links")))
+                            ("fct_support_driven_share", "fct_improvement_impact", "fct_insight_lead_time",
+                             "fct_theme_backlog_links")))
     else:
         note = ("Not available yet: the backlog-link marts (" + ", ".join(sd.missing) + ") are not in this "
                 "warehouse. This section fills in once the pipeline builds them.")

@@ -176,3 +176,67 @@ def test_without_the_backlog_link_marts_the_support_driven_section_says_not_avai
     assert "marts.fct_support_driven_share" in html.split('id="support-driven"', 1)[1].split("<h2", 1)[0]
     text = subprocess.run(["pdftotext", str(files.pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Not available yet" in text
+
+
+def test_with_the_backlog_link_marts_the_report_shows_the_share_its_items_lead_time_and_impact(
+        demo_pipeline: dict[str, Any], report: dict[str, Any], tmp_path: Path) -> None:
+    """Issue-5 marts written by hand (their contract's columns) into a copy of the demo warehouse."""
+    from reports import build_report
+
+    quarter, previous = report["quarter"], report["previous"]
+    start = marts(demo_pipeline["home"], "select min(date_day) from marts.dim_calendar where quarter_key = ?",
+                  [quarter])[0][0]
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_pipeline["home"] / "warehouse.duckdb", warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("""
+            create or replace table marts.fct_support_driven_share as
+            select * from (values (?, date '2025-07-01', 3, 1, 1/3, 0.1::double, 0.6::double),
+                                  (?, ?::date, 4, 2, 0.5::double, 0.38::double, 0.87::double))
+                as t(quarter_key, quarter_start_date, shipped_items, support_driven_items, support_driven_share,
+                     support_driven_share_lower, support_driven_share_upper)
+        """, [previous, quarter, start])
+        con.execute("""
+            create or replace table marts.fct_improvement_impact as
+            select * from (values
+                ('EX-1', 'Show pending withdrawals in the app', 'T1', 'withdrawal pending',
+                 ?::timestamp + interval 9 day, true, 40, 16, 5.0, 2.0, -0.6, 0.001, true, true),
+                ('EX-2', 'Fix login loop', 'T2', 'login loop', ?::timestamp + interval 30 day,
+                 true, 10, 9, 1.25, 1.125, -0.1, 0.4, true, false),
+                ('EX-3', 'Dark mode', null, null, ?::timestamp + interval 31 day,
+                 false, null, null, null, null, null, null, true, false))
+                as t(item_id, item_summary, theme_id, theme_name, shipped_at, is_support_driven, tickets_before,
+                     tickets_after, weekly_tickets_before, weekly_tickets_after, change_pct, p_value,
+                     is_window_complete, is_significant_drop)
+        """, [start, start, start])
+        con.execute("""
+            create or replace table marts.fct_insight_lead_time as
+            select * from (values ('EX-1', 'T1', 45), ('EX-2', 'T2', 121)) as t(item_id, theme_id,
+                                                                              days_insight_to_shipped)
+        """)
+        con.execute("""
+            create or replace table marts.fct_theme_backlog_links as
+            select * from (values ('EX-1', 'withdrawal pending', true), ('EX-1', 'bank transfer delay', true),
+                                  ('EX-2', 'login loop', true), ('EX-2', 'password reset', false))
+                as t(item_id, theme_name, is_accepted)
+        """)
+    files = build_report(quarter, tmp_path / "out", warehouse)
+    html = files.html.read_text(encoding="utf-8")
+    section = html.split('id="support-driven"', 1)[1].split("<h2", 1)[0]
+    assert "2 of 4 shipped items (50.0%)" in section
+    assert 'id="chart-support_driven"' in section
+    assert "Show pending withdrawals in the app" in section
+    assert "Fix login loop" in section
+    assert "Dark mode" not in section
+    assert "bank transfer delay; withdrawal pending" in section
+    assert "password reset" not in section
+    assert "45.0 days" in section
+    assert "-60.0%" in section
+    summary = html.split('id="summary"', 1)[1].split("</ul>", 1)[0]
+    assert (f"Support drove 2 of the 4 improvements shipped in {quarter}, 50.0% (95% interval 38.0% to 87.0%)"
+            in summary)
+    assert "median of 83.0 days" in summary
+    text = " ".join(subprocess.run(["pdftotext", str(files.pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Support drove 2 of the 4 improvements" in text
+    assert "Show pending withdrawals in the app" in text

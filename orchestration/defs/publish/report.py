@@ -63,7 +63,7 @@ def quarterly_report(context: dg.AssetExecutionContext, closedloop: ClosedloopRe
 REPORT_SELECTION = dg.AssetSelection.assets(quarterly_report)
 
 quarterly_report_job = dg.define_asset_job(
-    "quarterly_report_job", selection=REPORT_SELECTION, partitions_def=quarter_partitions,
+    "quarterly_report_job", selection=REPORT_SELECTION,
     description="The quarterly leadership report for one quarter (a partition).",
 )
 

@@ -1,0 +1,95 @@
+"""The quarterly report in Dagster: a quarterly-partitioned asset and a schedule, outside the daily job."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.defs.publish.report import (
+    quarter_of_partition,
+    quarter_partitions,
+    quarterly_report,
+    quarterly_report_schedule,
+)
+from orchestration.resources import ClosedloopResource
+from reports import Quarter
+
+
+def test_partition_keys_are_the_first_days_of_complete_quarters() -> None:
+    keys = quarter_partitions.get_partition_keys(current_time=datetime(2026, 1, 15, tzinfo=UTC))
+    assert keys[0] == "2024-01-01"
+    assert keys[-1] == "2025-10-01"
+    assert quarter_of_partition(keys[-1]).key == "2025Q4"
+
+
+def test_the_daily_pipeline_job_leaves_the_partitioned_report_out() -> None:
+    from orchestration.definitions import defs
+
+    pipeline = defs.resolve_job_def("closedloop_pipeline")
+    assert dg.AssetKey("quarterly_report") not in pipeline.asset_layer.executable_asset_keys
+    assert pipeline.partitions_def is None
+    assert defs.resolve_job_def("quarterly_report_job").partitions_def == quarter_partitions
+
+
+def last_quarter_with_data(home: Path) -> Quarter:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        row = con.execute("select max(quarter_key) from marts.fct_support_quarterly where tickets_resolved > 0")
+        return Quarter.parse(row.fetchone()[0])  # type: ignore[index]
+
+
+@pytest.fixture
+def home_with_warehouse(demo_pipeline: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A CLOSEDLOOP_HOME holding a copy of the demo warehouse."""
+    home = tmp_path / "state"
+    home.mkdir()
+    shutil.copyfile(demo_pipeline["home"] / "warehouse.duckdb", home / "warehouse.duckdb")
+    monkeypatch.setenv("CLOSEDLOOP_HOME", str(home))
+    return home
+
+
+def test_materializing_a_quarter_writes_its_report_under_the_home_folder(home_with_warehouse: Path) -> None:
+    resource = ClosedloopResource(warehouse=str(home_with_warehouse / "warehouse.duckdb"),
+                                  data_dir=str(home_with_warehouse))
+    quarter = last_quarter_with_data(home_with_warehouse)
+    result = dg.materialize([quarterly_report], partition_key=quarter.start.isoformat(),
+                            resources={"closedloop": resource})
+    assert result.success
+    metadata = result.asset_materializations_for_node("quarterly_report")[0].metadata
+    assert metadata["quarter"].value == quarter.key
+    assert (home_with_warehouse / "reports" / f"report-{quarter.key}.pdf").exists()
+    assert (home_with_warehouse / "reports" / f"report-{quarter.key}.html").exists()
+
+
+def test_materializing_a_quarter_without_data_fails_with_the_reason_and_writes_nothing(
+        home_with_warehouse: Path) -> None:
+    resource = ClosedloopResource(warehouse=str(home_with_warehouse / "warehouse.duckdb"),
+                                  data_dir=str(home_with_warehouse))
+    empty = last_quarter_with_data(home_with_warehouse).next
+    result = dg.materialize([quarterly_report], partition_key=empty.start.isoformat(),
+                            resources={"closedloop": resource}, raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert f"no resolved tickets in {empty.key}" in str(failure.step_failure_data.error)
+    assert not (home_with_warehouse / "reports").exists()
+
+
+def test_the_schedule_requests_the_quarter_that_just_ended_when_it_has_data(home_with_warehouse: Path) -> None:
+    quarter = last_quarter_with_data(home_with_warehouse)
+    tick = datetime(quarter.next.year, quarter.next.start.month, 1, 7, tzinfo=UTC)
+    request = quarterly_report_schedule(dg.build_schedule_context(scheduled_execution_time=tick))
+    assert isinstance(request, dg.RunRequest)
+    assert (request.partition_key, request.run_key) == (quarter.start.isoformat(), quarter.key)
+
+
+def test_the_schedule_skips_a_quarter_without_data_and_says_why(home_with_warehouse: Path) -> None:
+    empty = last_quarter_with_data(home_with_warehouse).next.next
+    tick = datetime(empty.next.year, empty.next.start.month, 1, 7, tzinfo=UTC)
+    skipped = quarterly_report_schedule(dg.build_schedule_context(scheduled_execution_time=tick))
+    assert isinstance(skipped, dg.SkipReason)
+    assert f"no resolved tickets in {empty.key}" in (skipped.skip_message or "")
