@@ -23,7 +23,7 @@ from orchestration.defs.publish.report import (  # noqa: E402
     quarterly_report_job,
     quarterly_report_schedule,
 )
-from orchestration.defs.topics.assets import ticket_themes  # noqa: E402
+from orchestration.defs.topics.assets import theme_item_candidates, ticket_themes  # noqa: E402
 from orchestration.defs.topics.checks import (  # noqa: E402
     no_theme_id_reused_for_another_subject,
     outlier_share_is_small,
@@ -37,7 +37,8 @@ pipeline_job = dg.define_asset_job("closedloop_pipeline", selection=dg.AssetSele
                                    description="Every unpartitioned closedloop asset: ingest, dbt, topics, publish.")
 
 defs = dg.Definitions(
-    assets=[*raw_assets, ticket_themes, closedloop_dbt_assets, *publish_assets, quarterly_report],
+    assets=[*raw_assets, ticket_themes, theme_item_candidates, closedloop_dbt_assets, *publish_assets,
+            quarterly_report],
     asset_checks=[*raw_checks, outlier_share_is_small, theme_count_is_in_a_sane_range,
                   no_theme_id_reused_for_another_subject],
     jobs=[pipeline_job, quarterly_report_job],

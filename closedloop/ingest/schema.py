@@ -269,6 +269,10 @@ TOPICS_DDL = (
     """CREATE TABLE IF NOT EXISTS topics.ticket_languages (
   ticket_id VARCHAR, language VARCHAR, confidence DOUBLE
 )""",
+    """CREATE TABLE IF NOT EXISTS topics.theme_item_candidates (
+  theme_id VARCHAR, item_id VARCHAR, similarity DOUBLE, similarity_rank INTEGER, theme_agreement DOUBLE,
+  model_id VARCHAR, computed_at TIMESTAMP
+)""",
 )
 
 

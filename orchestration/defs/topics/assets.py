@@ -4,6 +4,7 @@ import logging
 
 import dagster as dg
 
+from closedloop.links import update_theme_item_candidates
 from closedloop.themes import update_themes
 from orchestration.resources import ClosedloopResource
 
@@ -42,3 +43,19 @@ def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
                 "lineage": dg.MetadataValue.json(report.lineage), "seconds": round(report.seconds, 1)}
     for key in ("topics_themes", "topics_ticket_themes", "topics_theme_lineage", "topics_ticket_languages"):
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+
+@dg.asset(
+    name="topics_theme_item_candidates",
+    deps=["topics_themes", "raw_backlog_items"],
+    group_name="topics",
+    kinds={"python", "duckdb"},
+    description="Each backlog item's most similar themes (topics.theme_item_candidates): semantic "
+                "evidence that dbt combines with explicit references, theme volume and human review.",
+)
+def theme_item_candidates(closedloop: ClosedloopResource) -> dg.MaterializeResult:
+    """Score every backlog item against the current themes with the link matcher."""
+    report = update_theme_item_candidates(closedloop.warehouse_path, progress=log.info)
+    return dg.MaterializeResult(metadata={
+        "themes": report.themes, "items": report.items, "candidates": report.candidates,
+        "embedded": report.embedded, "seconds": round(report.seconds, 1)})

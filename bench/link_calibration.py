@@ -1,0 +1,87 @@
+"""Calibrate theme-to-backlog link confidence against demo truth, and report link quality.
+
+Reads a warehouse that ``closedloop run`` built from a demo export, labels every evidence pair
+of ``intermediate.int_theme_item_evidence_combined`` with the planted truth (is this theme the
+item's driving theme?), fits a logistic regression on the evidence features, and prints the
+coefficients to put in ``dbt_project.yml`` (var ``link_confidence``). With ``--evaluate`` it
+also reads the marts and prints link precision and recall and the support-driven share per
+quarter against the truth. Writes ``bench/results/link_calibration.json``.
+
+    .venv/bin/python bench/link_calibration.py --warehouse state/warehouse.duckdb --demo state/demo
+    .venv/bin/python bench/link_calibration.py --warehouse W --demo D --evaluate
+
+Fit on one seed and evaluate on another: the coefficients must not be tuned to one demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from closedloop.demo.link_truth import evaluate_links, pair_labels
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "link_calibration.json"
+FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "log_tickets_before", "support_label")
+
+
+def features(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Pairs and their feature matrix, in the order the dbt model's logistic uses them."""
+    rows = con.execute(
+        "SELECT theme_id, item_id, explicit_share, explicit_tickets > 0, coalesce(similarity, 0), "
+        "coalesce(similarity, 0) * coalesce(theme_agreement, 0), "
+        "theme_tickets_before_created, has_support_label "
+        "FROM intermediate.int_theme_item_evidence_combined").fetchall()
+    pairs = [(r[0], r[1]) for r in rows]
+    x = np.array([[r[2], float(r[3]), r[4], r[5], math.log1p(r[6]), float(r[7])] for r in rows], dtype=float)
+    return pairs, x
+
+
+def main() -> None:
+    """Fit, print and save."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, required=True)
+    parser.add_argument("--demo", type=Path, required=True, help="demo export folder with truth/")
+    parser.add_argument("--evaluate", action="store_true", help="also score the marts against truth")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit")
+    args = parser.parse_args()
+
+    from sklearn.linear_model import LogisticRegression
+
+    con = duckdb.connect(str(args.warehouse), read_only=True)
+    try:
+        pairs, x = features(con)
+        labels = {(t, i): y for t, i, y in pair_labels(con, args.demo)}
+    finally:
+        con.close()
+    y = np.array([labels[p] for p in pairs], dtype=int)
+    model = LogisticRegression(C=args.c, max_iter=1000).fit(x, y)
+    coefficients = {"intercept": round(float(model.intercept_[0]), 3)}
+    coefficients |= {name: round(float(w), 3) for name, w in zip(FEATURES, model.coef_[0], strict=True)}
+    print(f"pairs: {len(y):,}  driving pairs: {int(y.sum()):,}")
+    print("link_confidence:")
+    for name, value in coefficients.items():
+        print(f"  {name}: {value}")
+    result: dict[str, object] = {"pairs": len(y), "positives": int(y.sum()), "coefficients": coefficients}
+    if args.evaluate:
+        ev = evaluate_links(args.warehouse, args.demo)
+        print(f"\naccepted links {ev.accepted_links}, precision {ev.precision:.3f}, recall {ev.recall:.3f} "
+              f"({ev.found_items}/{ev.driven_items} driven items found, {ev.false_items} roadmap items linked)")
+        print(f"{'quarter':8} {'shipped':>7} {'measured':>9} {'lower':>6} {'upper':>6} {'truth':>6} {'error':>6}")
+        fmt = lambda v: "" if v is None else f"{v:.3f}"  # noqa: E731
+        for q in ev.quarters:
+            print(f"{q.quarter:8} {q.shipped:7d} {fmt(q.measured):>9} {fmt(q.lower):>6} {fmt(q.upper):>6} "
+                  f"{fmt(q.truth):>6} {fmt(q.error):>6}")
+        result |= {"precision": ev.precision, "recall": ev.recall, "max_share_error": ev.max_share_error,
+                   "quarters": [q.__dict__ for q in ev.quarters]}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

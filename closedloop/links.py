@@ -1,0 +1,135 @@
+"""Semantic candidates between themes and backlog items, written to ``topics.theme_item_candidates``.
+
+The pipeline step behind the ``topics_theme_item_candidates`` asset. It reads the current themes
+(``topics.themes``: centroid and keywords) and the backlog items (``raw.backlog_items``, redacted
+text only), scores them with :mod:`topics.link` (the same matcher as ``closedloop link``), and
+replaces the candidate table. Backlog embeddings go through the link embedding cache, so a run
+with an unchanged backlog embeds nothing; keyword texts of themes are cached the same way.
+
+dbt combines these candidates with explicit references, temporal evidence and human review
+(``int_theme_backlog_links_scored``); this module decides nothing on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from closedloop.ingest.load import connect
+
+log = logging.getLogger(__name__)
+
+SIGNALS = ("dense_title", "dense_text", "dense_chunks")
+"""Title, whole text and best description chunk: an engineer's summary, the write-up, and the
+paragraph that names the symptom (measured on demo truth: see bench/link_calibration.py)."""
+TOP_K = 5
+MIN_SIMILARITY = 0.2
+
+
+@dataclass
+class CandidateReport:
+    """What one run wrote.
+
+    Attributes:
+        themes: Themes scored.
+        items: Backlog items scored.
+        candidates: Rows written.
+        embedded: Texts embedded (0 when everything came from the cache).
+        seconds: Wall time.
+    """
+
+    themes: int = 0
+    items: int = 0
+    candidates: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One log line."""
+        return (f"theme-item candidates: {self.candidates:,} for {self.items:,} items x {self.themes:,} themes, "
+                f"{self.embedded:,} texts embedded, {self.seconds:.1f}s")
+
+
+_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def split_code_words(text: str) -> str:
+    """Spell code identifiers as words: ``WalletFragment.onResume`` -> ``Wallet Fragment on Resume``.
+
+    Engineers name classes and methods where users name symptoms; MiniLM reads split words far
+    better (measured: the right theme ranks first for 17 of 20 engineering-only demo items,
+    against 13 unsplit).
+    """
+    words = []
+    for token in text.split(" "):
+        if any(c.isupper() for c in token[1:]) or "_" in token or re.search(r"[a-zA-Z]{2}\.[a-zA-Z]{2}", token):
+            token = _CAMEL.sub(" ", token.replace("_", " "))
+            token = re.sub(r"(?<=[a-zA-Z]{2})\.(?=[a-zA-Z]{2})", " ", token)
+        words.append(token)
+    return " ".join(words)
+
+
+def update_theme_item_candidates(warehouse: Path, cache_path: Path | None = None,
+                                 progress: Callable[[str], None] | None = None) -> CandidateReport:
+    """Recompute ``topics.theme_item_candidates`` from the current themes and backlog.
+
+    Args:
+        warehouse: DuckDB warehouse file.
+        cache_path: Link embedding cache; ``$CLOSEDLOOP_HOME/cache/link_embeddings.duckdb`` when None.
+        progress: Called with log lines.
+    """
+    from closedloop.link_cli import default_cache_path, default_embedder
+    from topics.link import BacklogItem, EmbeddingCache, MatchConfig, Matcher
+    from topics.link.themes import ThemeProfile, candidate_links
+
+    say = progress or log.info
+    started = time.perf_counter()
+    report = CandidateReport()
+    con = connect(warehouse)
+    try:
+        themes = [ThemeProfile(r[0], np.asarray(r[1], dtype=np.float32), r[2] or "") for r in con.execute(
+            "SELECT theme_id, centroid, keywords FROM topics.themes "
+            "WHERE NOT coalesce(is_retired, false) AND NOT coalesce(is_ignored, false) AND centroid IS NOT NULL "
+            "ORDER BY theme_id").fetchall()]
+        items = [BacklogItem(r[0], split_code_words(r[1] or ""), split_code_words(r[2] or "")) for r in con.execute(
+            "SELECT item_id, summary_redacted, description_redacted FROM raw.backlog_items "
+            "WHERE item_type IS NULL OR lower(item_type) <> 'epic' ORDER BY item_id").fetchall()]
+        report.themes, report.items = len(themes), len(items)
+        rows: list = []
+        model_id = ""
+        if themes and items:
+            cache = EmbeddingCache(cache_path or default_cache_path())
+            matcher = Matcher(items, MatchConfig(signals=SIGNALS), embedder=default_embedder(), cache=cache)
+            rows = candidate_links(matcher, themes, top_k=TOP_K, min_similarity=MIN_SIMILARITY)
+            report.embedded = matcher.item_counts.embedded + matcher.query_counts.embedded
+            model_id = matcher.embedder.model_id if matcher.embedder else ""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        table = pa.table({
+            "theme_id": pa.array([r.theme_id for r in rows], pa.string()),
+            "item_id": pa.array([r.item_id for r in rows], pa.string()),
+            "similarity": pa.array([r.similarity for r in rows], pa.float64()),
+            "similarity_rank": pa.array([r.rank for r in rows], pa.int32()),
+            "theme_agreement": pa.array([r.agreement for r in rows], pa.float64()),
+            "model_id": pa.array([model_id] * len(rows), pa.string()),
+            "computed_at": pa.array([now] * len(rows), pa.timestamp("us")),
+        })
+        con.execute("BEGIN")
+        con.execute("DELETE FROM topics.theme_item_candidates")
+        con.register("candidates", table)
+        con.execute("INSERT INTO topics.theme_item_candidates BY NAME SELECT * FROM candidates")
+        con.unregister("candidates")
+        con.execute("COMMIT")
+        report.candidates = len(rows)
+    finally:
+        con.close()
+    report.seconds = time.perf_counter() - started
+    say(report.summary())
+    return report

@@ -1,0 +1,141 @@
+{#
+  One row per (theme, backlog item) pair with evidence, scored and reviewed.
+
+  confidence is a logistic function of the evidence (explicit share and presence, semantic
+  similarity, the theme's volume before the item was created, support labels), with the
+  coefficients in the link_confidence var. They were fitted against the demo generator's planted
+  driving themes (bench/link_calibration.py), so confidence reads as the probability that the
+  theme drove the item on data like the demo's; DECISIONS.md says how to refit them.
+
+  Human review (the link_reviews seed) wins: a confirmed pair counts with confidence 1, a rejected
+  pair (or every pair of an item rejected with theme_id '*') never counts.
+#}
+{%- set w = var('link_confidence') -%}
+with
+
+evidence as (
+
+    select * from {{ ref('int_theme_item_evidence_combined') }}
+
+),
+
+reviews as (
+
+    select item_id, theme_id, decision, reviewer
+    from {{ ref('link_reviews') }}
+
+),
+
+confirmed as (
+
+    select item_id, theme_id, min(reviewer) as reviewer
+    from reviews
+    where decision = 'confirmed'
+    group by item_id, theme_id
+
+),
+
+rejected as (
+
+    select distinct item_id, theme_id
+    from reviews
+    where decision = 'rejected'
+
+),
+
+reviewed_pairs as (
+
+    {# A confirmed pair may have no automatic evidence at all: it still becomes a link. #}
+    select item_id, theme_id from evidence
+    union
+    select item_id, theme_id from confirmed
+
+),
+
+scored as (
+
+    select
+        reviewed_pairs.item_id,
+        reviewed_pairs.theme_id,
+        coalesce(evidence.explicit_tickets, 0) as explicit_tickets,
+        coalesce(evidence.item_referenced_tickets, 0) as item_referenced_tickets,
+        coalesce(evidence.explicit_share, 0) as explicit_share,
+        evidence.similarity,
+        evidence.similarity_rank,
+        evidence.theme_agreement,
+        coalesce(evidence.theme_tickets_before_created, 0) as theme_tickets_before_created,
+        coalesce(evidence.has_support_label, false) as has_support_label,
+        1.0 / (1.0 + exp(-(
+            {{ w.intercept }}
+            + {{ w.explicit_share }} * coalesce(evidence.explicit_share, 0)
+            + {{ w.explicit_any }} * case when coalesce(evidence.explicit_tickets, 0) > 0 then 1 else 0 end
+            + {{ w.similarity }} * coalesce(evidence.similarity, 0)
+            + {{ w.agreement }} * coalesce(evidence.similarity, 0) * coalesce(evidence.theme_agreement, 0)
+            + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
+            + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
+        ))) as model_confidence,
+        confirmed.item_id is not null as is_confirmed,
+        confirmed.reviewer,
+        (rejected_pair.item_id is not null or rejected_item.item_id is not null) as is_rejected
+    from reviewed_pairs
+    left join evidence
+        on reviewed_pairs.item_id = evidence.item_id
+        and reviewed_pairs.theme_id = evidence.theme_id
+    left join confirmed
+        on reviewed_pairs.item_id = confirmed.item_id
+        and reviewed_pairs.theme_id = confirmed.theme_id
+    left join rejected as rejected_pair
+        on reviewed_pairs.item_id = rejected_pair.item_id
+        and reviewed_pairs.theme_id = rejected_pair.theme_id
+    left join rejected as rejected_item
+        on reviewed_pairs.item_id = rejected_item.item_id
+        and rejected_item.theme_id = '*'
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(['theme_id', 'item_id']) }} as link_key,
+        theme_id,
+        item_id,
+        case
+            when is_confirmed then 'human'
+            when explicit_tickets > 0 then 'explicit'
+            else 'semantic'
+        end as link_type,
+        case
+            when is_rejected then 0.0
+            when is_confirmed then 1.0
+            else model_confidence
+        end as score,
+        model_confidence,
+        explicit_tickets,
+        item_referenced_tickets,
+        explicit_share,
+        similarity,
+        similarity_rank,
+        theme_tickets_before_created,
+        has_support_label,
+        is_confirmed,
+        is_rejected,
+        case
+            when is_rejected then false
+            when is_confirmed then true
+            else model_confidence >= {{ var('link_confidence_threshold') }}
+                and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
+        end as is_accepted,
+        {{ dbt.concat([
+            "case when is_confirmed then " ~ dbt.concat(["'confirmed by '", "coalesce(reviewer, 'a reviewer')", "'; '"]) ~ " else '' end",
+            "case when is_rejected then 'rejected in review; ' else '' end",
+            "case when explicit_tickets > 0 then " ~ dbt.concat([dbt.cast("explicit_tickets", api.Column.translate_type("string")), "' of '", dbt.cast("item_referenced_tickets", api.Column.translate_type("string")), "' referenced tickets in the theme; '"]) ~ " else '' end",
+            "case when similarity is not null then " ~ dbt.concat(["'similarity '", dbt.cast("round(similarity, 2)", api.Column.translate_type("string")), "' (rank '", dbt.cast("similarity_rank", api.Column.translate_type("string")), "'); '"]) ~ " else '' end",
+            dbt.cast("theme_tickets_before_created", api.Column.translate_type("string")),
+            "' theme tickets in the " ~ var('link_lookback_days') ~ " days before the item was created'",
+            "case when has_support_label then '; support label' else '' end",
+        ]) }} as evidence
+    from scored
+
+)
+
+select * from final

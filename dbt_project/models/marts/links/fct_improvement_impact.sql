@@ -1,0 +1,133 @@
+{#
+  One row per shipped improvement: did the tickets of the themes it fixed fall after it shipped?
+
+  For a support-driven item the themes are all its accepted links. before counts their tickets in
+  the impact_window_days before shipping; after counts them in a window of the same length that
+  starts impact_settle_days after shipping (a fix takes days to reach users). Weekly figures are
+  those counts per week. Under "no change" a ticket of either window is equally likely to fall
+  in each, so after ~ Binomial(before + after, 1/2); z = (before - after) / sqrt(before + after)
+  and the one-sided p-value is 1 - Phi(z), with Phi approximated by the logistic
+  1 / (1 + exp(-(1.5976 z + 0.07056 z^3))) (error below 2e-4; portable SQL).
+
+  A drop is claimed only when the after window is complete (the data reach its end), the fall is
+  at least impact_min_drop and p < impact_alpha. Items without a driving theme (roadmap work) get
+  a row with no theme and never claim a drop.
+#}
+{%- set window = var('impact_window_days') -%}
+{%- set settle = var('impact_settle_days') -%}
+with
+
+items as (
+
+    select * from {{ ref('int_backlog_items_attributed') }}
+    where is_improvement
+
+),
+
+links as (
+
+    select item_id, theme_id from {{ ref('int_theme_backlog_links_scored') }}
+    where is_accepted
+
+),
+
+tickets as (
+
+    select ticket_id, theme_id, created_at
+    from {{ ref('int_ticket_themes_enriched') }}
+    where theme_id is not null
+
+),
+
+data_end as (
+
+    select max(created_at) as last_ticket_at from {{ ref('int_ticket_themes_enriched') }}
+
+),
+
+themes as (
+
+    select theme_id, theme_name from {{ ref('dim_themes') }}
+
+),
+
+counted as (
+
+    select
+        links.item_id,
+        sum(case
+            when tickets.created_at >= {{ dbt.dateadd('day', -window, 'items.shipped_at') }}
+                and tickets.created_at < items.shipped_at then 1 else 0 end) as tickets_before,
+        sum(case
+            when tickets.created_at >= {{ dbt.dateadd('day', settle, 'items.shipped_at') }}
+                and tickets.created_at < {{ dbt.dateadd('day', settle + window, 'items.shipped_at') }}
+                then 1 else 0 end) as tickets_after
+    from links
+    inner join items
+        on links.item_id = items.item_id
+    left join tickets
+        on links.theme_id = tickets.theme_id
+    group by links.item_id
+
+),
+
+tested as (
+
+    select
+        items.item_id,
+        items.summary as item_summary,
+        items.driving_theme_id as theme_id,
+        items.shipped_at,
+        items.is_support_driven,
+        counted.tickets_before,
+        counted.tickets_after,
+        {{ dbt.dateadd('day', settle + window, 'items.shipped_at') }} <= data_end.last_ticket_at
+            as is_window_complete,
+        case
+            when counted.tickets_before + counted.tickets_after > 0
+            then (counted.tickets_before - counted.tickets_after)
+                / sqrt(cast(counted.tickets_before + counted.tickets_after as {{ type_double() }}))
+        end as z_score
+    from items
+    cross join data_end
+    left join counted
+        on items.item_id = counted.item_id
+
+),
+
+final as (
+
+    select
+        tested.item_id,
+        tested.item_summary,
+        tested.theme_id,
+        themes.theme_name,
+        tested.shipped_at,
+        tested.is_support_driven,
+        cast(tested.tickets_before as {{ dbt.type_bigint() }}) as tickets_before,
+        cast(tested.tickets_after as {{ dbt.type_bigint() }}) as tickets_after,
+        tested.tickets_before * 7.0 / {{ window }} as weekly_tickets_before,
+        tested.tickets_after * 7.0 / {{ window }} as weekly_tickets_after,
+        {{ safe_divide('tested.tickets_after - tested.tickets_before', 'tested.tickets_before') }} as change_pct,
+        tested.z_score,
+        case
+            when tested.z_score is not null
+            then 1.0 - 1.0 / (1.0 + exp(-(1.5976 * tested.z_score + 0.07056 * power(tested.z_score, 3))))
+        end as p_value,
+        tested.is_window_complete,
+        coalesce(
+            tested.is_support_driven
+            and tested.is_window_complete
+            and tested.tickets_before > 0
+            and (tested.tickets_before - tested.tickets_after) >= {{ var('impact_min_drop') }} * tested.tickets_before
+            and 1.0 - 1.0 / (1.0 + exp(-(1.5976 * tested.z_score + 0.07056 * power(tested.z_score, 3))))
+                < {{ var('impact_alpha') }},
+            false
+        ) as is_significant_drop
+    from tested
+    left join themes
+        on tested.theme_id = themes.theme_id
+
+)
+
+select * from final
