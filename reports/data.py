@@ -28,6 +28,10 @@ class NoDataError(ClosedloopError):
     """The warehouse has nothing to report for the quarter (or no marts at all)."""
 
 
+class WarehouseBusyError(ClosedloopError):
+    """Another process holds the warehouse's write lock (a pipeline run): try again later."""
+
+
 @dataclass
 class Source:
     """Where figures come from: a mart, its columns and the rows used.
@@ -167,7 +171,10 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(warehouse), read_only=True)
     except duckdb.Error as exc:
-        raise ClosedloopError(f"cannot open {warehouse} read-only: {str(exc).splitlines()[0]}") from exc
+        message = f"cannot open {warehouse} read-only: {str(exc).splitlines()[0]}"
+        if "lock" in str(exc).lower():
+            raise WarehouseBusyError(message + " (a pipeline run is writing it; try again when it ends)") from exc
+        raise ClosedloopError(message) from exc
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -190,11 +197,15 @@ def quarters_with_data(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def has_data(warehouse: Path, quarter: Quarter) -> bool:
-    """Whether the warehouse has resolved tickets in ``quarter`` (False without a warehouse)."""
+    """Whether the warehouse has resolved tickets in ``quarter`` (False without a warehouse).
+
+    Raises:
+        WarehouseBusyError: A pipeline run holds the warehouse's lock, so the answer is unknown.
+    """
     try:
         with connect(warehouse) as con:
             return "fct_support_quarterly" in mart_tables(con) and quarter.key in quarters_with_data(con)
-    except ClosedloopError:
+    except NoDataError:
         return False
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,8 @@ from orchestration.defs.publish.report import (
     quarterly_report_schedule,
 )
 from orchestration.resources import ClosedloopResource
-from reports import Quarter
+from reports import Quarter, build_report
+from reports.data import WarehouseBusyError
 
 
 def test_partition_keys_are_the_first_days_of_complete_quarters() -> None:
@@ -93,3 +97,28 @@ def test_the_schedule_skips_a_quarter_without_data_and_says_why(home_with_wareho
     skipped = quarterly_report_schedule(dg.build_schedule_context(scheduled_execution_time=tick))
     assert isinstance(skipped, dg.SkipReason)
     assert f"no resolved tickets in {empty.key}" in (skipped.skip_message or "")
+
+
+@pytest.fixture
+def warehouse_locked_by_a_writer(home_with_warehouse: Path) -> Iterator[Path]:
+    """Another process holds the warehouse open for writing, as a pipeline run does."""
+    warehouse = home_with_warehouse / "warehouse.duckdb"
+    writer = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
+                               f"con = duckdb.connect({str(warehouse)!r})\nprint('open', flush=True)\n"
+                               "time.sleep(120)\n"], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "open"
+    yield warehouse
+    writer.kill()
+    writer.wait()
+
+
+def test_a_warehouse_locked_by_a_run_is_reported_as_busy_not_as_empty(warehouse_locked_by_a_writer: Path,
+                                                                       tmp_path: Path) -> None:
+    quarter = Quarter.parse("2025Q4")
+    with pytest.raises(WarehouseBusyError, match="a pipeline run is writing it"):
+        build_report(quarter, tmp_path / "out", warehouse_locked_by_a_writer)
+    assert not (tmp_path / "out").exists()
+    tick = datetime(2026, 1, 1, 7, tzinfo=UTC)
+    request = quarterly_report_schedule(dg.build_schedule_context(scheduled_execution_time=tick))
+    assert isinstance(request, dg.RunRequest), "the schedule must not skip a quarter it could not check"

@@ -7,7 +7,8 @@ is partitioned by calendar quarter, so ``definitions.py`` leaves it out of that 
 
 - from ``quarterly_report_schedule``, at 07:00 UTC on the first day of each quarter (after the
   06:00 daily pipeline run), for the quarter that just ended, and only when the marts have
-  resolved tickets in it (otherwise the tick is skipped with the reason);
+  resolved tickets in it (otherwise the tick is skipped with the reason); while a pipeline run
+  still holds the warehouse's lock the asset asks Dagster to retry (every 5 minutes, 6 times);
 - when someone materializes a partition (the Dagster UI, a backfill), or with the CLI's
   ``closedloop report --quarter 2025Q4``, which runs the same library code without Dagster.
 
@@ -24,11 +25,12 @@ import dagster as dg
 from closedloop.settings import load_settings
 from orchestration.resources import ClosedloopResource
 from reports import Quarter, build_report
-from reports.data import has_data
+from reports.data import WarehouseBusyError, has_data
 
 REPORT_MARTS = ("fct_support_quarterly", "fct_tickets", "fct_qa_audits", "fct_security_interventions",
                 "fct_deposit_recoveries", "fct_theme_weekly", "dim_themes")
 FIRST_QUARTER = "2024-01-01"
+BUSY_RETRIES, BUSY_WAIT_SECONDS = 6, 300  # a pipeline run holding the warehouse lock: retry for 30 minutes
 
 quarter_partitions = dg.TimeWindowPartitionsDefinition(
     cron_schedule="0 0 1 1,4,7,10 *", start=FIRST_QUARTER, fmt="%Y-%m-%d", timezone="UTC", end_offset=0,
@@ -53,7 +55,10 @@ def reports_dir() -> Path:
 def quarterly_report(context: dg.AssetExecutionContext, closedloop: ClosedloopResource) -> dg.MaterializeResult:
     """Write ``report-<quarter>.html`` and ``.pdf``; fails with the reason when the quarter has no data."""
     quarter = quarter_of_partition(context.partition_key)
-    files = build_report(quarter, reports_dir(), closedloop.warehouse_path)
+    try:
+        files = build_report(quarter, reports_dir(), closedloop.warehouse_path)
+    except WarehouseBusyError as exc:  # the daily run is still writing: wait for it
+        raise dg.RetryRequested(max_retries=BUSY_RETRIES, seconds_to_wait=BUSY_WAIT_SECONDS) from exc
     return dg.MaterializeResult(metadata={
         "quarter": quarter.key, "html": dg.MetadataValue.path(str(files.html)),
         "pdf": dg.MetadataValue.path(str(files.pdf)), "seconds": round(files.seconds, 1),
@@ -74,6 +79,9 @@ def quarterly_report_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRe
     """After each quarter ends, report on it when the marts have resolved tickets in it."""
     quarter = Quarter.containing(context.scheduled_execution_time.date()).previous
     warehouse = load_settings().warehouse
-    if not has_data(warehouse, quarter):
-        return dg.SkipReason(f"no resolved tickets in {quarter.key} in {warehouse}: no report")
+    try:
+        if not has_data(warehouse, quarter):
+            return dg.SkipReason(f"no resolved tickets in {quarter.key} in {warehouse}: no report")
+    except WarehouseBusyError:
+        pass  # a run is writing the warehouse; the asset retries until it can read it
     return dg.RunRequest(run_key=quarter.key, partition_key=quarter.start.isoformat())
