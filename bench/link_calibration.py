@@ -71,13 +71,16 @@ def main() -> None:
     if args.evaluate:
         ev = evaluate_links(args.warehouse, args.demo)
         print(f"\naccepted links {ev.accepted_links}, precision {ev.precision:.3f}, recall {ev.recall:.3f} "
-              f"({ev.found_items}/{ev.driven_items} driven items found, {ev.false_items} roadmap items linked)")
+              f"({ev.found_items}/{ev.driven_items} driven items found, {ev.false_items} roadmap items linked); "
+              f"driving theme right for {ev.correct_driving_items}/{ev.support_driven_items} support-driven items "
+              f"({ev.driving_precision:.3f})")
         print(f"{'quarter':8} {'shipped':>7} {'measured':>9} {'lower':>6} {'upper':>6} {'truth':>6} {'error':>6}")
         fmt = lambda v: "" if v is None else f"{v:.3f}"  # noqa: E731
         for q in ev.quarters:
             print(f"{q.quarter:8} {q.shipped:7d} {fmt(q.measured):>9} {fmt(q.lower):>6} {fmt(q.upper):>6} "
                   f"{fmt(q.truth):>6} {fmt(q.error):>6}")
-        result |= {"precision": ev.precision, "recall": ev.recall, "max_share_error": ev.max_share_error,
+        result |= {"precision": ev.precision, "recall": ev.recall, "driving_precision": ev.driving_precision,
+                   "max_share_error": ev.max_share_error,
                    "quarters": [q.__dict__ for q in ev.quarters]}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, default=str))

@@ -53,6 +53,9 @@ class LinkEvaluation:
         driven_items: Backlog items with a planted driving theme.
         found_items: Of those, items with at least one correct accepted link.
         false_items: Items without a driving theme that got an accepted link.
+        support_driven_items: Items the marts call support-driven.
+        correct_driving_items: Of those, items whose driving theme (best accepted link) stands
+            for the planted driving theme.
         quarters: Per-quarter shares.
     """
 
@@ -61,7 +64,14 @@ class LinkEvaluation:
     driven_items: int = 0
     found_items: int = 0
     false_items: int = 0
+    support_driven_items: int = 0
+    correct_driving_items: int = 0
     quarters: list[QuarterShare] = field(default_factory=list)
+
+    @property
+    def driving_precision(self) -> float:
+        """Support-driven items whose driving theme is right / support-driven items."""
+        return self.correct_driving_items / self.support_driven_items if self.support_driven_items else 1.0
 
     @property
     def precision(self) -> float:
@@ -110,12 +120,17 @@ def evaluate_links(warehouse: Path, demo: Path) -> LinkEvaluation:
         themes = theme_truth(con, demo)
         items = item_truth(demo)
         links = con.execute("SELECT theme_id, item_id FROM marts.fct_theme_backlog_links WHERE is_accepted").fetchall()
+        driving = con.execute("SELECT item_id, driving_theme_id FROM intermediate.int_backlog_items_attributed "
+                              "WHERE is_support_driven").fetchall()
         shares = con.execute(
             "SELECT quarter_key, shipped_items, support_driven_share, support_driven_share_lower, "
             "support_driven_share_upper FROM marts.fct_support_driven_share ORDER BY quarter_key").fetchall()
     finally:
         con.close()
-    result = LinkEvaluation(accepted_links=len(links))
+    result = LinkEvaluation(accepted_links=len(links), support_driven_items=len(driving))
+    result.correct_driving_items = sum(
+        1 for item_id, theme_id in driving
+        if items.get(item_id, {}).get("driving_theme") and themes.get(theme_id) == items[item_id]["driving_theme"])
     found: set[str] = set()
     linked: set[str] = set()
     for theme_id, item_id in links:
