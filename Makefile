@@ -60,10 +60,10 @@ chromium:
 # Superset on http://127.0.0.1:8088 with the three dashboards (builds the warehouse first if there is none).
 dashboards: superset-venv
 	@test -f $(CLOSEDLOOP_HOME)/warehouse.duckdb || $(MAKE) run
-	$(BIN)/closedloop dashboards up
+	CLOSEDLOOP_SUPERSET_VENV=$(abspath $(SUPERSET_VENV)) $(BIN)/closedloop dashboards up
 
 dashboards-down: setup
-	$(BIN)/closedloop dashboards down
+	CLOSEDLOOP_SUPERSET_VENV=$(abspath $(SUPERSET_VENV)) $(BIN)/closedloop dashboards down
 
 lint: setup
 	$(BIN)/ruff check .

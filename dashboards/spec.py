@@ -304,7 +304,7 @@ def table(title: str, dataset: Dataset, groupby: list[str], metrics: list[str], 
     return Chart(title, dataset.name, "table",
                  {"query_mode": "aggregate", "groupby": groupby, "metrics": metrics, "all_columns": [],
                   "timeseries_limit_metric": metrics[0], "order_desc": True, "row_limit": row_limit,
-                  "server_pagination": False, "include_search": False, "table_timestamp_format": "smart_date"},
+                  "server_pagination": False, "include_search": False, "table_timestamp_format": "%Y-%m-%d"},
                  **kwargs)
 
 
@@ -314,7 +314,7 @@ def rows_table(title: str, dataset: Dataset, columns: list[str], order_by: str, 
     return Chart(title, dataset.name, "table",
                  {"query_mode": "raw", "groupby": [], "metrics": [], "all_columns": columns,
                   "order_by_cols": [f'["{order_by}", false]'], "row_limit": row_limit, "server_pagination": False,
-                  "include_search": False, "table_timestamp_format": "smart_date"},
+                  "include_search": False, "table_timestamp_format": "%Y-%m-%d"},
                  **kwargs)
 
 

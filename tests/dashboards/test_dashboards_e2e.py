@@ -1,0 +1,171 @@
+"""End to end: a real Superset 6.1 serving the bundle from a demo warehouse, opened in headless Chromium.
+
+Superset runs from its own virtualenv (``make superset-venv`` creates it when missing; reused when
+present) on a free port, with its metadata database in this module's temporary state folder. The
+browser logs in as a user with the read-only Viewer role.
+
+What counts as a rendered chart: its slice container holds a ``canvas`` or ``svg`` (every ECharts
+chart, and big numbers, which draw their trend line on a canvas), or, for table charts (plain HTML),
+a table with at least one body row; and it shows no error alert. Screenshots go to
+``$CLOSEDLOOP_HOME/screenshots``; with ``CLOSEDLOOP_UPDATE_SCREENSHOTS=1`` they are also copied to
+``docs/img/`` for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+import requests
+
+from closedloop.serving import publish_marts
+from closedloop.settings import PROJECT_ROOT, Settings
+from dashboards import server
+from dashboards.spec import DASHBOARDS
+from dashboards.sync import chart_data, client
+
+pytestmark = pytest.mark.slow
+
+ADMIN_PASSWORD = "admin-test-password"
+VIEWER_PASSWORD = "viewer-test-password"
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def superset(demo_pipeline: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A running Superset with the dashboards imported against the demo warehouse's serving copy."""
+    venv = PROJECT_ROOT / ".venv-superset"
+    if not (venv / ".installed").exists():
+        made = subprocess.run(["make", "-C", str(PROJECT_ROOT), "superset-venv"], capture_output=True, text=True,
+                              timeout=1800, check=False)
+        assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
+    home = tmp_path_factory.mktemp("superset_state")
+    settings = Settings(home=home, data_dir=demo_pipeline["data"])
+    publish_marts(demo_pipeline["home"] / "warehouse.duckdb", settings.serving_warehouse)
+    env = {"CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD": ADMIN_PASSWORD, "CLOSEDLOOP_SUPERSET_VIEWER_PASSWORD": VIEWER_PASSWORD,
+           "CLOSEDLOOP_SUPERSET_PORT": str(_free_port()), "CLOSEDLOOP_SUPERSET_VENV": str(venv)}
+    with mock.patch.dict(os.environ, env):
+        try:
+            url = server.up(settings)
+            yield {"url": url, "home": home, "settings": settings}
+        finally:
+            server.down(settings)
+            assert not server.healthy(), "Superset still answers after `down`"
+
+
+@pytest.fixture(scope="module")
+def browser(superset: dict[str, Any]) -> Iterator[Any]:
+    """Headless Chromium (no network features, fresh profile), logged in as the viewer."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                f"--user-data-dir={profile}", "--window-size=1600,2400"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(120)
+    try:
+        driver.get(f"{superset['url']}/login/")
+        _wait(lambda: driver.find_elements(By.ID, "username"), 60, "the login form")
+        driver.find_element(By.ID, "username").send_keys("viewer")
+        driver.find_element(By.ID, "password").send_keys(VIEWER_PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        _wait(lambda: "/login" not in driver.current_url, 60, "the login to finish")
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(condition: Any, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {seconds:.0f}s waiting for {what}")
+        time.sleep(0.5)
+
+
+RENDER_STATE = """
+return Array.from(document.querySelectorAll("[data-test='chart-grid-component']")).map(holder => {
+  const body = holder.querySelector("[data-test='slice-container']");
+  const error = holder.querySelector("[role='alert'], .ant-alert-error, [data-test='error-tooltip']");
+  const title = (holder.querySelector("[data-test='editable-title']") || holder).innerText.split("\\n")[0];
+  return {title: title,
+          drawn: !!(body && body.querySelector("canvas, svg")),
+          tableRows: body ? body.querySelectorAll("table tbody tr").length : 0,
+          error: error ? error.innerText.slice(0, 200) : null};
+});
+"""
+
+
+def test_every_chart_query_returns_rows_through_the_api(superset: dict[str, Any]) -> None:
+    api = client(superset["url"], "admin", ADMIN_PASSWORD)
+    results = chart_data(api, superset["url"])
+    assert len(results) == sum(len(row) for d in DASHBOARDS for row in d.rows)
+    empty = [(r.title, r.rows, r.error) for r in results if r.rows <= 0 or r.error]
+    assert empty == []
+
+
+@pytest.mark.parametrize("dashboard", DASHBOARDS, ids=[d.slug for d in DASHBOARDS])
+def test_a_viewer_sees_every_chart_of_each_dashboard_rendered(superset: dict[str, Any], browser: Any,
+                                                              dashboard: Any) -> None:
+    expected = sum(len(row) for row in dashboard.rows)
+    browser.get(f"{superset['url']}/superset/dashboard/{dashboard.slug}/")
+    states: list[dict[str, Any]] = []
+
+    def all_rendered() -> bool:
+        states[:] = browser.execute_script(RENDER_STATE)
+        done = [s for s in states if s["drawn"] or s["tableRows"] > 0 or s["error"]]
+        return len(states) == expected and len(done) == expected
+
+    try:
+        _wait(all_rendered, 180, f"{expected} charts of {dashboard.title}")
+    finally:
+        shots = superset["home"] / "screenshots"
+        shots.mkdir(exist_ok=True)
+        browser.save_screenshot(str(shots / f"{dashboard.slug}.png"))
+    assert [s for s in states if s["error"]] == []
+    assert len(states) == expected
+    if os.environ.get("CLOSEDLOOP_UPDATE_SCREENSHOTS") == "1":
+        docs = PROJECT_ROOT / "docs" / "img"
+        docs.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shots / f"{dashboard.slug}.png", docs / f"dashboard-{dashboard.slug}.png")
+
+
+def test_an_anonymous_visitor_gets_no_data(superset: dict[str, Any]) -> None:
+    url = superset["url"]
+    assert requests.get(f"{url}/api/v1/chart/", timeout=30).status_code == 401
+    assert requests.get(f"{url}/api/v1/dataset/", timeout=30).status_code == 401
+    query = {"datasource": {"id": 1, "type": "table"}, "queries": [{"metrics": ["tickets"]}]}
+    assert requests.post(f"{url}/api/v1/chart/data", json=query, timeout=30).status_code == 401
+    page = requests.get(f"{url}/superset/dashboard/leadership/", timeout=30, allow_redirects=False)
+    assert page.status_code in {302, 401, 403}
+    assert "/login" in page.headers.get("Location", "/login")
+
+
+def test_the_viewer_role_cannot_change_dashboards(superset: dict[str, Any]) -> None:
+    api = client(superset["url"], "viewer", VIEWER_PASSWORD)
+    dashboards = api.get(f"{superset['url']}/api/v1/dashboard/").json()
+    assert dashboards["count"] == len(DASHBOARDS)
+    first = dashboards["result"][0]["id"]
+    changed = api.put(f"{superset['url']}/api/v1/dashboard/{first}", json={"dashboard_title": "renamed"})
+    assert changed.status_code in {401, 403}
