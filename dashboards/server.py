@@ -132,7 +132,7 @@ def superset_env(paths: SupersetPaths) -> dict[str, str]:
                   "SUPERSET_HOME": str(paths.home), "PATH": f"{paths.venv / 'bin'}:{env.get('PATH', '')}"}
 
 
-def _run(paths: SupersetPaths, *args: str, what: str) -> str:
+def _run(paths: SupersetPaths, *args: str | Path, what: str) -> str:
     started = time.perf_counter()
     done = subprocess.run([str(a) for a in args], env=superset_env(paths), capture_output=True, text=True,
                           check=False, cwd=paths.home)
