@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any, cast
 
 import matplotlib as mpl
 
@@ -35,6 +36,11 @@ class Chart:
     height_in: float
 
 
+def _style() -> Any:
+    """Matplotlib settings for every chart (black text and edges, no top/right spines)."""
+    return plt.rc_context(cast(Any, STYLE))
+
+
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
@@ -46,7 +52,7 @@ def _volume_and_sla(data: ReportData) -> Chart:
     history = data.history
     keys = [r["quarter_key"] for r in history]
     current = keys.index(data.quarter.key)
-    with plt.rc_context(STYLE):
+    with _style():
         fig, (left, right) = plt.subplots(1, 2, figsize=(8.0, 2.9))
         tickets = [r["tickets_resolved"] for r in history]
         bars = left.bar(keys, tickets, color=LIGHT, edgecolor="black", linewidth=0.6)
@@ -81,7 +87,7 @@ def _volume_and_sla(data: ReportData) -> Chart:
 def _first_response(data: ReportData) -> Chart:
     history = data.history
     keys = [r["quarter_key"] for r in history]
-    with plt.rc_context(STYLE):
+    with _style():
         fig, ax = plt.subplots(figsize=(8.0, 2.8))
         median = [r["median_first_response_minutes"] for r in history]
         p90 = [r["p90_first_response_minutes"] for r in history]
@@ -113,7 +119,7 @@ def _themes(data: ReportData) -> Chart | None:
     rows = [*data.rising, *reversed(data.declining)]
     if not rows:
         return None
-    with plt.rc_context(STYLE):
+    with _style():
         height = 0.8 + 0.32 * len(rows)
         fig, ax = plt.subplots(figsize=(8.0, height))
         names = [r.theme_name if len(r.theme_name) <= 48 else r.theme_name[:47] + "…" for r in rows]
@@ -144,7 +150,7 @@ def _support_driven(data: ReportData) -> Chart | None:
     history = [r for r in sd.history if r.get("support_driven_share") is not None]
     if not sd.available or not history:
         return None
-    with plt.rc_context(STYLE):
+    with _style():
         fig, ax = plt.subplots(figsize=(8.0, 2.6))
         keys = [r["quarter_key"] for r in history]
         share = [100 * float(r["support_driven_share"]) for r in history]
