@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -95,6 +97,51 @@ def read_batches(path: Path, spec: SourceSpec, batch_rows: int = BATCH_ROWS) -> 
         raise UnreadableFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (OSError, pa.ArrowException) as exc:
         raise UnreadableFileError(path, str(exc)) from exc
+
+
+def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """Yield from ``batches`` while a thread reads the next batch.
+
+    Arrow reads and splits the file with the GIL released, so the next batch is read while DuckDB
+    works on the current one. One batch waits at most, so memory grows by one batch. Errors
+    raised while reading come out of this iterator, in order.
+    """
+    ahead: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    finished = object()
+
+    def offer(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if not offer(batch):
+                    return
+            offer(finished)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            offer(exc)
+        finally:
+            close = getattr(batches, "close", None)
+            if close:
+                close()
+
+    reader = threading.Thread(target=produce, name="closedloop-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (item := ahead.get()) is not finished:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _jsonl_batches(path: Path, batch_rows: int) -> Iterator[Batch]:

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from closedloop.ingest.config import SourceSpec, load_config
-from closedloop.ingest.connectors import mapping_sql, read_batches, record_sql
+from closedloop.ingest.connectors import mapping_sql, read_ahead, read_batches, record_sql
 from closedloop.ingest.errors import UnreadableFileError
 from closedloop.ingest.schema import ENTITIES, Column, Entity, create_all_sql
 from closedloop.redact import redact_sql
@@ -168,7 +168,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                report: EntityReport) -> None:
     source = str(path)
     con.execute("DELETE FROM raw.quarantine WHERE entity = ? AND source_file = ?", [entity.name, source])
-    for batch in read_batches(path, spec):
+    for batch in read_ahead(read_batches(path, spec)):
         report.rows_read += batch.table.num_rows
         con.register("__batch", batch.table)
         try:

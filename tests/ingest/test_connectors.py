@@ -8,9 +8,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
 from closedloop.ingest import load_all
+from closedloop.ingest.connectors import Batch, read_ahead
+from closedloop.ingest.errors import UnreadableFileError
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
@@ -158,3 +161,23 @@ def test_values_are_trimmed_of_unicode_spaces_and_blank_values_and_lines_are_ski
         ("2", None, None, 3),
     ]
     assert report.entities["tickets"].rows_quarantined == 0
+
+
+def test_reading_ahead_keeps_batch_order_and_raises_read_errors_in_place():
+    def batches():
+        for n in range(3):
+            yield Batch(pa.table({"source_line": [n]}), True)
+        raise UnreadableFileError(Path("tickets.jsonl"), "truncated")
+
+    ahead = read_ahead(batches())
+    assert [next(ahead).table["source_line"][0].as_py() for _ in range(3)] == [0, 1, 2]
+    with pytest.raises(UnreadableFileError, match=r"tickets\.jsonl"):
+        next(ahead)
+
+
+def test_a_file_that_is_not_utf8_stops_the_load_with_an_error_naming_the_file(export_dir, warehouse, ticket):
+    path = export_dir / "zendesk/tickets.jsonl"
+    path.parent.mkdir()
+    path.write_bytes(json.dumps(ticket(1)).encode() + b"\n" + b'{"id": 2, "subject": "caf\xe9"}\n')
+    with pytest.raises(UnreadableFileError, match=r"tickets\.jsonl.*UTF-?8"):
+        load_all(warehouse, export_dir)
