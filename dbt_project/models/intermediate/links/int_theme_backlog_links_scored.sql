@@ -64,6 +64,7 @@ scored as (
         evidence.similarity_rank,
         evidence.theme_agreement,
         coalesce(evidence.theme_tickets_before_created, 0) as theme_tickets_before_created,
+        coalesce(evidence.drop_after_shipped_z, 0) as drop_after_shipped_z,
         coalesce(evidence.has_support_label, false) as has_support_label,
         1.0 / (1.0 + exp(-(
             {{ w.intercept }}
@@ -73,6 +74,7 @@ scored as (
             + {{ w.agreement }} * coalesce(evidence.similarity, 0) * coalesce(evidence.theme_agreement, 0)
             + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
             + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
+            + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 3), -3)
         ))) as model_confidence,
         confirmed.item_id is not null as is_confirmed,
         confirmed.reviewer,
@@ -116,6 +118,7 @@ final as (
         similarity,
         similarity_rank,
         theme_tickets_before_created,
+        drop_after_shipped_z,
         has_support_label,
         is_confirmed,
         is_rejected,

@@ -15,6 +15,7 @@ items as (
     select
         item_id,
         created_at,
+        shipped_at,
         labels
     from {{ ref('stg_backlog__items') }}
     where item_type <> 'epic'
@@ -89,6 +90,30 @@ temporal as (
 
 ),
 
+shipping as (
+
+    {# For a shipped item: did its candidate theme's volume fall after it shipped (same windows as
+       fct_improvement_impact)? z > 0 means fewer tickets after than before. #}
+    select
+        pairs.item_id,
+        pairs.theme_id,
+        sum(case
+            when ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * var('impact_window_days'), 'items.shipped_at') }}
+                and ticket_themes.created_at < items.shipped_at then 1 else 0 end) as tickets_before_shipped,
+        sum(case
+            when ticket_themes.created_at >= {{ dbt.dateadd('day', var('impact_settle_days'), 'items.shipped_at') }}
+                and ticket_themes.created_at < {{ dbt.dateadd('day', var('impact_settle_days') + var('impact_window_days'), 'items.shipped_at') }}
+                then 1 else 0 end) as tickets_after_shipped
+    from pairs
+    inner join items
+        on pairs.item_id = items.item_id
+    left join ticket_themes
+        on pairs.theme_id = ticket_themes.theme_id
+    where items.shipped_at is not null
+    group by pairs.item_id, pairs.theme_id
+
+),
+
 final as (
 
     select
@@ -103,6 +128,12 @@ final as (
         semantic.similarity_rank,
         semantic.theme_agreement,
         temporal.theme_tickets_before_created,
+        case
+            when shipping.tickets_before_shipped + shipping.tickets_after_shipped > 0
+            then (shipping.tickets_before_shipped - shipping.tickets_after_shipped)
+                / sqrt(cast(shipping.tickets_before_shipped + shipping.tickets_after_shipped as {{ type_double() }}))
+            else 0
+        end as drop_after_shipped_z,
         (
             {%- for label in var('support_labels') %}
             coalesce(items.labels, '') like '%"{{ label }}"%' or
@@ -123,6 +154,9 @@ final as (
     left join semantic
         on pairs.item_id = semantic.item_id
         and pairs.theme_id = semantic.theme_id
+    left join shipping
+        on pairs.item_id = shipping.item_id
+        and pairs.theme_id = shipping.theme_id
 
 )
 
