@@ -8,7 +8,9 @@ Each run:
 1. reads resolved tickets' redacted subject and body from ``raw.tickets``;
 2. decides between a **full refit** (no themes yet, forced by the weekly schedule, or too many new
    tickets fit no existing theme) and a **daily assignment** of the tickets not seen before;
-3. embeds only texts the embedding cache (``topics.embedding_cache``) has not seen;
+3. embeds only texts the embedding cache (``topics.embedding_cache``) has not seen; tickets in a
+   language the model cannot read are embedded as their English glossary gist (``topics.glossary``)
+   and join the themes fitted on the readable ones;
 4. after a refit, gives each new theme the id (and human name) of the old theme it matches, and
    records new, kept, split, merged and retired ids in ``topics.theme_lineage``;
 5. writes ``topics.themes``, ``topics.ticket_themes`` and ``topics.ticket_languages``.
@@ -88,6 +90,7 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
     from topics.cache import embed_with_cache
     from topics.config import TopicConfig
     from topics.embed import make_embedder
+    from topics.glossary import embedding_inputs
     from topics.language import detect_languages
     from topics.text import ticket_text
 
@@ -116,24 +119,28 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
             report.seconds = time.perf_counter() - started
             say(report.summary())
             return report
+        known = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT ticket_id, language, confidence FROM topics.ticket_languages").fetchall()}
+        detected = [known.get(i, ("und", 0.0)) for i in ids]
+        inputs, languages = embedding_inputs(texts, cfg.text, [d[0] for d in detected], [d[1] for d in detected])
         embedder = make_embedder(cfg.embed, threads=cfg.threads)
         subset = np.arange(len(ids)) if refit else np.flatnonzero(is_new)
         say(f"themes: embedding {len(subset):,} ticket texts (cached texts are reused) ...")
-        cached = embed_with_cache(con, [texts[i] for i in subset], embedder, progress=_embed_progress(say))
+        cached = embed_with_cache(con, [inputs[i] for i in subset], embedder, progress=_embed_progress(say))
         report.embedded = cached.embedded
         if not refit:
             assigned = _assign(con, [ids[i] for i in subset], cached.vectors, old, cfg)
             if assigned < (1 - cfg.track.refit_unassigned_share) * len(subset):
                 say(f"themes: only {assigned:,} of {len(subset):,} new tickets fit an existing theme: refitting")
                 refit = True
-                cached = embed_with_cache(con, texts, embedder, progress=_embed_progress(say))
+                cached = embed_with_cache(con, inputs, embedder, progress=_embed_progress(say))
                 report.embedded += cached.embedded
                 subset = np.arange(len(ids))
             else:
                 report.mode = "assign"
         if refit:
             report.mode = "fit"
-            report.lineage = _refit(con, ids, texts, cached.vectors, old, cfg)
+            report.lineage = _refit(con, ids, texts, cached.vectors, old, cfg, languages)
         current = _read_themes(con)
         report.themes = sum(1 for t in current.values() if not t["is_ignored"])
         report.model_version = max((t["model_version"] for t in current.values()), default="")
@@ -228,13 +235,13 @@ def _previous_themes(old: dict[str, dict]) -> list:
 
 
 def _refit(con: object, ids: list[str], texts: list[str], vectors: np.ndarray, old: dict[str, dict],
-           cfg: object) -> dict[str, int]:
+           cfg: object, languages: list[str]) -> dict[str, int]:
     """Full refit: fit, keep old ids (and human names) where themes match, re-apply human edits, write."""
     from topics.edits import apply_edits, ensure_edits_table, load_edits
     from topics.fit import fit_themes
     from topics.stable import match_themes
 
-    result = fit_themes(texts, vectors, cfg)  # type: ignore[arg-type]
+    result = fit_themes(texts, vectors, cfg, languages=languages)  # type: ignore[arg-type]
     previous_docs = {r[0]: _theme_int(r[1]) for r in con.execute(  # type: ignore[attr-defined]
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE theme_id IS NOT NULL").fetchall()}
     retired_max = con.execute("SELECT max(theme_id) FROM topics.themes").fetchone()  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """``closedloop topics evaluate``: fit themes on any CSV with the production pipeline and score them.
 
-A user checks theme quality on a labelled sample of their own tickets: the command embeds the texts
-(through the embedding cache under ``$CLOSEDLOOP_HOME/cache/``), fits themes with the production
+A user checks theme quality on a labelled sample of their own tickets: the command detects each
+text's language, embeds the texts (English glossary gists for languages the model cannot read,
+through the embedding cache under ``$CLOSEDLOOP_HOME/cache/``), fits themes with the production
 defaults, and prints the theme count, outlier share and seconds, plus NMI and ARI against the labels
 when a label column is given.
 """
@@ -83,6 +84,7 @@ def evaluate(input_csv: str | Path, text_col: str, label_col: str | None = None,
     from topics.config import TopicConfig
     from topics.embed import make_embedder
     from topics.fit import fit_themes
+    from topics.glossary import embedding_inputs
 
     started = time.perf_counter()
     config = config or TopicConfig()
@@ -99,10 +101,11 @@ def evaluate(input_csv: str | Path, text_col: str, label_col: str | None = None,
 
     embed_started = time.perf_counter()
     embedder = make_embedder(config.embed, threads=config.threads, cache_dir=cache_path.parent)
+    inputs, languages = embedding_inputs(texts, config.text)
     with duckdb.connect(str(cache_path)) as con:
-        cached = embed_with_cache(con, texts, embedder, progress=progress)
+        cached = embed_with_cache(con, inputs, embedder, progress=progress)
     embed_seconds = time.perf_counter() - embed_started
-    result = fit_themes(texts, cached.vectors, config)
+    result = fit_themes(texts, cached.vectors, config, languages=languages)
     report: dict[str, Any] = {
         "input": str(path),
         "rows": len(texts),

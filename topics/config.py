@@ -40,9 +40,22 @@ class TextConfig:
     Attributes:
         max_body_chars: Characters of the body kept after the subject (a starting value, not yet
             measured; see ``topics/text.py``).
+        model_languages: Languages the embedding model reads (the packaged MiniLM: English only).
+        glossary: Embed tickets in other languages as the English gist of :mod:`topics.glossary`
+            (20,000-ticket demo, 42 % not English: ARI 0.445 -> 0.965 with fitting on readable tickets).
+        min_readable_share: Themes are fitted on tickets in ``model_languages`` (the others join the
+            nearest theme through their gist) when at least this share of the tickets is readable;
+            below it, on all tickets.
+        min_language_confidence: A detected language below this confidence counts as unknown
+            (embedded as it is and fitted on): short English texts are sometimes detected as another
+            language at 0.4-0.7 (CLINC150 train: 422 of 15,000; 8 at 0.7 or more).
     """
 
     max_body_chars: int = 600
+    model_languages: tuple[str, ...] = ("en",)
+    glossary: bool = True
+    min_readable_share: float = 0.2
+    min_language_confidence: float = 0.7
 
 
 @dataclass(frozen=True)

@@ -98,10 +98,19 @@ def _representatives(embeddings: np.ndarray, assignments: np.ndarray, theme: int
     return tuple(chosen)
 
 
+def readable_documents(languages: Sequence[str], config: TopicConfig) -> np.ndarray:
+    """Indices of the documents themes are fitted on: those the model reads, unless too few."""
+    readable = np.flatnonzero(np.isin(np.asarray(languages, dtype=object), [*config.text.model_languages, "und"]))
+    if len(readable) >= max(2, config.text.min_readable_share * len(languages)):
+        return readable
+    return np.arange(len(languages))
+
+
 def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig | None = None, *,
                reducer: Reducer | None = None, clusterer: Clusterer | None = None,
                vectorizer: CountVectorizer | None = None,
-               redact: Callable[[str], str] = default_redact) -> FitResult:
+               redact: Callable[[str], str] = default_redact,
+               languages: Sequence[str] | None = None) -> FitResult:
     """Fit themes on documents whose embeddings are already known.
 
     Args:
@@ -112,6 +121,9 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         clusterer: Overrides the configured clusterer (any fit object exposing ``labels_``).
         vectorizer: Overrides the keyword vectorizer.
         redact: Applied to representative texts before they are stored.
+        languages: Language per document; when given, themes are fitted on the documents in
+            ``config.text.model_languages`` (if they are at least ``min_readable_share`` of all) and the
+            rest, embedded through their English gist, join the nearest theme.
 
     Returns:
         Themes (largest first, ids 0..n-1) and each document's theme.
@@ -126,8 +138,9 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     started = time.perf_counter()
     rng = np.random.default_rng(config.seed)
     n = len(texts)
-    fit_idx = np.sort(rng.choice(n, config.cluster.max_fit_docs, replace=False)) \
-        if n > config.cluster.max_fit_docs else np.arange(n)
+    candidates = readable_documents(languages, config) if languages is not None else np.arange(n)
+    fit_idx = np.sort(rng.choice(candidates, config.cluster.max_fit_docs, replace=False)) \
+        if len(candidates) > config.cluster.max_fit_docs else candidates
     fit_texts = [texts[i] for i in fit_idx]
     with limit_threads(config.threads):
         model = BERTopic(embedding_model=None,
