@@ -9,6 +9,25 @@ import duckdb
 from closedloop.settings import load_settings
 
 
+def _headlines(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
+    """The loop in two lines: the support-driven share of the last quarter and the top themes."""
+    out: list[str] = []
+    if "fct_support_driven_share" in tables:
+        row = con.execute("SELECT quarter_key, shipped_items, support_driven_items, support_driven_share, "
+                          "support_driven_share_lower, support_driven_share_upper FROM marts.fct_support_driven_share "
+                          "WHERE shipped_items > 0 ORDER BY quarter_key DESC LIMIT 1").fetchone()
+        if row:
+            out.append(f"{'loop':>12}: {row[0]}: {row[2]} of {row[1]} shipped improvements support-driven "
+                       f"({row[3]:.0%}, bounds {row[4]:.0%}-{row[5]:.0%}; marts.fct_support_driven_share)")
+    if "dim_themes" in tables:
+        top = con.execute("SELECT theme_name, tickets_last_4_weeks FROM marts.dim_themes "
+                          "ORDER BY tickets_last_4_weeks DESC, theme_id LIMIT 3").fetchall()
+        if top:
+            out += textwrap.wrap("top themes, last 4 weeks: " + "; ".join(f"{n} ({c:,})" for n, c in top),
+                                 width=100, initial_indent=f"{'themes':>12}: ", subsequent_indent=" " * 14)
+    return out
+
+
 def summary_text() -> str:
     """What is in the warehouse and where to look next."""
     settings = load_settings()
@@ -36,6 +55,7 @@ def summary_text() -> str:
         quarantined = con.execute("SELECT entity, count(DISTINCT (source_file, source_line)) FROM raw.quarantine "
                                   "GROUP BY entity ORDER BY entity").fetchall()
         lines.append(f"{'quarantine':>12}: " + (", ".join(f"{e} {n:,}" for e, n in quarantined) or "no rejected rows"))
+        lines += _headlines(con, {name for _, name in tables})
     finally:
         con.close()
     lines += [
