@@ -27,7 +27,8 @@ from closedloop.demo.link_truth import evaluate_links, pair_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "link_calibration.json"
-FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "log_tickets_before", "support_label", "drop_z")
+FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "log_tickets_before", "support_label",
+            "drop_z")
 
 
 def features(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[str, str]], np.ndarray]:
@@ -67,7 +68,20 @@ def main() -> None:
     print("link_confidence:")
     for name, value in coefficients.items():
         print(f"  {name}: {value}")
-    result: dict[str, object] = {"pairs": len(y), "positives": int(y.sum()), "coefficients": coefficients}
+    predicted = model.predict_proba(x)[:, 1]
+    brier = float(np.mean((predicted - y) ** 2))
+    print(f"\nreliability (in-sample; Brier {brier:.4f}):")
+    print(f"{'confidence':>12} {'pairs':>6} {'mean p':>7} {'observed':>9}")
+    reliability = []
+    for lo, hi in ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+        mask = (predicted >= lo) & (predicted < hi)
+        if mask.any():
+            row = {"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "pairs": int(mask.sum()),
+                   "mean_p": float(predicted[mask].mean()), "observed": float(y[mask].mean())}
+            reliability.append(row)
+            print(f"{row['bin']:>12} {row['pairs']:6d} {row['mean_p']:7.3f} {row['observed']:9.3f}")
+    result: dict[str, object] = {"pairs": len(y), "positives": int(y.sum()), "coefficients": coefficients,
+                                 "brier": brier, "reliability": reliability}
     if args.evaluate:
         ev = evaluate_links(args.warehouse, args.demo)
         print(f"\naccepted links {ev.accepted_links}, precision {ev.precision:.3f}, recall {ev.recall:.3f} "
