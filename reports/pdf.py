@@ -156,7 +156,7 @@ def render_pdf(view: ReportView, path: Path) -> None:
         if "support_driven" in view.charts:
             story.append(_chart(view.charts["support_driven"], st))
         if view.items.rows:
-            story.append(_table(view.items, st, [1.3 * cm, 3.6 * cm, 3.0 * cm, 2.0 * cm, 1.8 * cm, 1.6 * cm,
+            story.append(_table(view.items, st, [1.6 * cm, 3.3 * cm, 3.0 * cm, 2.0 * cm, 1.8 * cm, 1.6 * cm,
                                                  1.2 * cm, 1.6 * cm, 1.4 * cm], numeric_from=3))
         else:
             story.append(Paragraph(f"No support-driven item shipped in {d.quarter.key}.", st["body"]))

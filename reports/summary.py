@@ -75,7 +75,7 @@ def summarize(data: ReportData) -> list[Claim]:
     elif not sd.shipped_items:
         claims.append(Claim(f"No backlog items shipped in {q.key}.", (_source(data, "fct_support_driven_share"),)))
     else:
-        interval = (f" (95% interval {fmt.rate(sd.share_lower)} to {fmt.rate(sd.share_upper)})"
+        interval = (f" (range from link confidence {fmt.rate(sd.share_lower)} to {fmt.rate(sd.share_upper)})"
                     if sd.share_lower is not None and sd.share_upper is not None else "")
         lead = (f"; from the first ticket of a theme to shipping took a median of {fmt.days(sd.median_lead_days)}"
                 if sd.median_lead_days is not None else "")
