@@ -83,18 +83,19 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
 
     Args:
         warehouse: DuckDB warehouse file.
-        config: A :class:`topics.config.TopicConfig`; production defaults when None.
+        config: A :class:`topics.config.TopicConfig`; when None, production defaults with the
+            environment's thread count and embedding backend (:func:`topics.config.config_from_env`).
         force_refit: Refit even when a daily assignment would do (the weekly schedule sets it).
         progress: Called with log lines.
     """
     from topics.cache import embed_with_cache
-    from topics.config import TopicConfig
+    from topics.config import TopicConfig, config_from_env
     from topics.embed import make_embedder
     from topics.glossary import embedding_inputs
     from topics.language import detect_languages
     from topics.text import ticket_text
 
-    cfg: TopicConfig = config if isinstance(config, TopicConfig) else TopicConfig()
+    cfg: TopicConfig = config if isinstance(config, TopicConfig) else config_from_env()
     say = progress or log.info
     started = time.perf_counter()
     con = connect(warehouse)
@@ -123,7 +124,7 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
             "SELECT ticket_id, language, confidence FROM topics.ticket_languages").fetchall()}
         detected = [known.get(i, ("und", 0.0)) for i in ids]
         inputs, languages = embedding_inputs(texts, cfg.text, [d[0] for d in detected], [d[1] for d in detected])
-        embedder = make_embedder(cfg.embed, threads=cfg.threads)
+        embedder = make_embedder(cfg.embed, threads=cfg.threads, cache_dir=Path(warehouse).parent / "cache")
         subset = np.arange(len(ids)) if refit else np.flatnonzero(is_new)
         say(f"themes: embedding {len(subset):,} ticket texts (cached texts are reused) ...")
         cached = embed_with_cache(con, [inputs[i] for i in subset], embedder, progress=_embed_progress(say))

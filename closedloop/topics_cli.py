@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 import time
@@ -147,6 +148,8 @@ def cmd_topics_evaluate(args: argparse.Namespace) -> int:
     from topics.config import TopicConfig
 
     config = TopicConfig(threads=args.threads, seed=args.seed)
+    if args.backend:
+        config = config.replace(embed=dataclasses.replace(config.embed, backend=args.backend))
     evaluate(args.input, args.text_col, args.label_col, as_json=args.json, config=config)
     return 0
 
@@ -162,5 +165,6 @@ def add_topics_parser(subparsers: Any) -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
     ev.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    ev.add_argument("--backend", choices=("torch", "onnx-int8"), help="embedding backend (default torch)")
     ev.set_defaults(func=cmd_topics_evaluate)
     return topics
