@@ -82,15 +82,15 @@ def test_lead_time_follows_the_backlog_dates_of_each_support_driven_improvement(
     items = item_truth(demo_pipeline["data"])
     rows = _rows(demo_pipeline["home"],
                  "SELECT item_id, theme_first_seen_at, item_created_at, item_shipped_at, days_created_to_shipped, "
-                 "days_insight_to_created FROM marts.fct_insight_lead_time")
+                 "days_insight_to_created, insight_at FROM marts.fct_insight_lead_time")
     assert rows
-    for item_id, first_seen, created, shipped, created_to_shipped, insight_to_created in rows:
+    for item_id, first_seen, created, shipped, created_to_shipped, insight_to_created, insight in rows:
         planted = items[item_id]
         assert created == datetime.fromisoformat(planted["created_at"].replace("Z", ""))
         assert shipped == datetime.fromisoformat(planted["shipped_at"].replace("Z", ""))
         assert created_to_shipped == (shipped.date() - created.date()).days
-        assert first_seen <= created
-        assert insight_to_created >= 0
+        assert first_seen <= insight <= created
+        assert 0 <= insight_to_created <= 182
 
 
 def test_close_the_loop_lists_requesters_of_the_fixed_themes_tickets(demo_pipeline):
