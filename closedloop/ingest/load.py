@@ -188,7 +188,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 con.unregister("__batch")
                 con.register("__batch", table)
                 con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE __mapped AS {mapping_sql(spec, '__records', batch.is_json)}")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE __mapped AS SELECT *, {_typed_and_redacted(entity)} "
+                        f"FROM ({mapping_sql(spec, '__records', batch.is_json)})")
             _validate(con, entity)
             con.execute(
                 "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
@@ -265,18 +266,28 @@ def _typed(col: Column) -> str:
         return f"CAST(try_cast({col.name} AS TIMESTAMPTZ) AS TIMESTAMP)"
     if col.type == "INTEGER":
         return f"CAST(round(try_cast({col.name} AS DOUBLE)) AS INTEGER)"
-    if col.type == "VARCHAR":
-        return col.name
     return f"try_cast({col.name} AS {col.type})"
 
 
+def _typed_and_redacted(entity: Entity) -> str:
+    """Select items adding ``__typed_<col>`` and ``__redacted_<col>`` to the mapped columns.
+
+    They are computed while the batch is mapped, a query DuckDB runs on every core (it scans the
+    Arrow batch's chunks in parallel); the staged tables hold one row group each and are scanned
+    by one thread. Quarantined rows get them too and are then dropped.
+    """
+    items = [f"{_typed(col)} AS __typed_{col.name}" for col in entity.columns if col.type != "VARCHAR"]
+    items += [f"{redact_sql(col.name)} AS __redacted_{col.name}" for col in entity.columns if col.redact]
+    return ", ".join(items) if items else "NULL AS __nothing"
+
+
 def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) -> int:
-    """Type and redact the batch's valid rows into ``__valid``; return how many there are."""
+    """Stage the batch's valid rows, typed and redacted, into ``__valid``; return how many there are."""
     selects: list[str] = []
     for col in entity.columns:
-        selects.append(f"{_typed(col)} AS {col.name}")
+        selects.append(f"{col.name if col.type == 'VARCHAR' else f'__typed_{col.name}'} AS {col.name}")
         if col.redact:
-            selects.append(f"{redact_sql(col.name)} AS {col.name}_redacted")
+            selects.append(f"__redacted_{col.name} AS {col.name}_redacted")
     selects += ["? AS source_file", "source_line", "now()::TIMESTAMP AS loaded_at"]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE __valid AS SELECT {', '.join(selects)} FROM __mapped m "
