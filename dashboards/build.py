@@ -69,7 +69,10 @@ def dataset_yaml(dataset: Dataset, columns: list[tuple[str, str]]) -> dict[str, 
 
 def chart_yaml(chart: Chart, dashboard: Dashboard, dataset: Dataset) -> dict[str, Any]:
     """A chart; every chart on a dated dataset carries a TEMPORAL_RANGE filter the date filter fills."""
-    params = {"viz_type": chart.viz_type, "adhoc_filters": [NO_TIME_FILTER] if dataset.time_column else [],
+    filters: list[dict[str, Any]] = [NO_TIME_FILTER] if dataset.time_column else []
+    if chart.where:
+        filters.append({"clause": "WHERE", "expressionType": "SQL", "sqlExpression": chart.where})
+    params = {"viz_type": chart.viz_type, "adhoc_filters": filters,
               "time_range": "No filter", "color_scheme": "supersetColors", **chart.params}
     return {"slice_name": chart.title, "description": None, "certified_by": None, "certification_details": None,
             "viz_type": chart.viz_type, "params": params, "query_context": None, "cache_timeout": None,

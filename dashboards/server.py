@@ -1,7 +1,7 @@
 """Run a local Superset 6.1 for the dashboards: its own virtualenv, state under ``$CLOSEDLOOP_HOME/superset``.
 
 ``up`` writes ``superset_config.py``, migrates the metadata database (first time), creates the admin
-user, imports the bundle against the serving warehouse, sets up the read-only Viewer role and
+user (first time), imports the bundle against the serving warehouse, sets up the read-only Viewer role and
 starts gunicorn on 127.0.0.1:8088; ``down`` stops the server it started, by its pid file.
 
 Environment:
@@ -185,22 +185,16 @@ def up(settings: Settings, wait_seconds: float = 300.0) -> str:
     if not paths.initialized_stamp.exists():
         log.info("superset: first start, migrating the metadata database (takes a minute or two)")
         _run(paths, paths.bin("superset"), "db", "upgrade", what="db upgrade")
-    password = os.environ.get("CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD")
-    generated = password is None
-    password = password or secrets.token_urlsafe(12)
-    created = _run(paths, paths.bin("superset"), "fab", "create-admin", "--username", "admin", "--firstname",
-                   "closedloop", "--lastname", "admin", "--email", "admin@closedloop.invalid", "--password", password,
-                   what="create admin")
-    if "already exist" not in created and generated:
-        print(f"Superset admin user: admin, password (shown once): {password}")
-    if not paths.initialized_stamp.exists():
         _run(paths, paths.bin("superset"), "init", what="init (roles and permissions)")
         paths.initialized_stamp.write_text(SUPERSET_VERSION)
 
     bundle = render_bundle(settings.serving_warehouse, paths.home / "closedloop_dashboards.zip")
     output = _run(paths, paths.bin("python"), SETUP_SCRIPT, bundle, what="import dashboards and Viewer role")
     for line in output.strip().splitlines():
-        log.info(f"superset: {line}")
+        if line.startswith("generated admin password: "):
+            print(f"Superset admin user: admin, password (shown once): {line.split(': ', 1)[1]}")
+        else:
+            log.info(f"superset: {line}")
 
     if running_pid(paths) is None:
         _start(paths)

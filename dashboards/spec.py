@@ -62,6 +62,7 @@ class Chart:
         params: Form data specific to the chart (metrics, x axis, ...).
         width: Width in the 12-column grid.
         height: Height in grid units (8 px).
+        where: Extra SQL condition on the dataset's rows, if any.
     """
 
     title: str
@@ -70,6 +71,7 @@ class Chart:
     params: dict[str, Any]
     width: int = 6
     height: int = 50
+    where: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,8 +255,68 @@ from marts.fct_deposit_recoveries""",
     ),
 )
 
+LINKS = Dataset(
+    name="cl_theme_backlog_links",
+    description="One row per theme x backlog item link (marts.fct_theme_backlog_links); date_day: item created.",
+    sql="""select cast(item_created_at as date) as date_day, theme_id, theme_name, item_id, item_summary, item_type,
+       item_status, cast(item_shipped_at as date) as shipped_date, link_type, score, evidence, is_confirmed,
+       is_accepted
+from marts.fct_theme_backlog_links""",
+    metrics=(
+        Metric("links", "Links", "COUNT(*)", ",d"),
+        Metric("items", "Backlog items", "COUNT(DISTINCT item_id)", ",d"),
+    ),
+)
+
+SUPPORT_DRIVEN = Dataset(
+    name="cl_support_driven_share",
+    description="One row per quarter of shipping (marts.fct_support_driven_share); date_day: quarter start.",
+    sql="""select quarter_start_date as date_day, quarter_key, shipped_items, support_driven_items,
+       support_driven_share, support_driven_share_lower, support_driven_share_upper
+from marts.fct_support_driven_share""",
+    metrics=(
+        Metric("support_driven_share", "Support-driven share", "SUM(support_driven_items) * 1.0 / "
+               "NULLIF(SUM(shipped_items), 0)", ".0%"),
+        Metric("share_lower", "Lower bound", "MIN(support_driven_share_lower)", ".0%"),
+        Metric("share_upper", "Upper bound", "MAX(support_driven_share_upper)", ".0%"),
+        Metric("shipped_items", "Shipped items", "SUM(shipped_items)", ",d"),
+        Metric("support_driven_items", "Support-driven items", "SUM(support_driven_items)", ",d"),
+    ),
+)
+
+LEAD_TIME = Dataset(
+    name="cl_insight_lead_time",
+    description="One row per shipped support-driven item (marts.fct_insight_lead_time); date_day: shipped.",
+    sql="""select cast(item_shipped_at as date) as date_day, item_id, theme_id, quarter_key, days_insight_to_created,
+       days_created_to_shipped, days_insight_to_shipped
+from marts.fct_insight_lead_time""",
+    metrics=(
+        Metric("median_insight_to_shipped", "Insight to shipped (median days)",
+               "QUANTILE_CONT(days_insight_to_shipped, 0.5)", ".0f"),
+        Metric("median_insight_to_created", "Insight to backlog item (median days)",
+               "QUANTILE_CONT(days_insight_to_created, 0.5)", ".0f"),
+        Metric("median_created_to_shipped", "Backlog item to shipped (median days)",
+               "QUANTILE_CONT(days_created_to_shipped, 0.5)", ".0f"),
+    ),
+)
+
+IMPACT = Dataset(
+    name="cl_improvement_impact",
+    description="One row per shipped item with its theme's weekly tickets before and after "
+                "(marts.fct_improvement_impact); date_day: shipped.",
+    sql="""select cast(shipped_at as date) as date_day, item_id, item_summary, theme_name, is_support_driven,
+       weekly_tickets_before, weekly_tickets_after, change_pct, p_value, is_significant_drop
+from marts.fct_improvement_impact""",
+    metrics=(
+        Metric("weekly_before", "Weekly tickets before", "AVG(weekly_tickets_before)", ".1f"),
+        Metric("weekly_after", "Weekly tickets after", "AVG(weekly_tickets_after)", ".1f"),
+        Metric("significant_drops", "Significant drops", "SUM(CASE WHEN is_significant_drop THEN 1 ELSE 0 END)",
+               ",d"),
+    ),
+)
+
 DATASETS: tuple[Dataset, ...] = (TICKETS, THEME_TICKETS, THEME_GROWTH, THEME_WEEKLY, THEME_EXAMPLES, QA, AGENTS,
-                                 ESCALATIONS, SECURITY, DEPOSITS)
+                                 ESCALATIONS, SECURITY, DEPOSITS, LINKS, SUPPORT_DRIVEN, LEAD_TIME, IMPACT)
 
 
 def line(title: str, dataset: Dataset, metrics: list[str], groupby: list[str] | None = None, grain: str = "P1W",
@@ -309,11 +371,13 @@ def table(title: str, dataset: Dataset, groupby: list[str], metrics: list[str], 
 
 
 def rows_table(title: str, dataset: Dataset, columns: list[str], order_by: str, row_limit: int = 25,
-               **kwargs: Any) -> Chart:
-    """A table of raw rows, ordered by ``order_by`` descending."""
+               ascending: bool = False, formats: dict[str, str] | None = None, **kwargs: Any) -> Chart:
+    """A table of raw rows, ordered by ``order_by`` (descending unless ``ascending``); ``formats``: d3 per column."""
     return Chart(title, dataset.name, "table",
                  {"query_mode": "raw", "groupby": [], "metrics": [], "all_columns": columns,
-                  "order_by_cols": [f'["{order_by}", false]'], "row_limit": row_limit, "server_pagination": False,
+                  "column_config": {c: {"d3NumberFormat": f} for c, f in (formats or {}).items()},
+                  "order_by_cols": [f'["{order_by}", {str(ascending).lower()}]'], "row_limit": row_limit,
+                  "server_pagination": False,
                   "include_search": False, "table_timestamp_format": "%Y-%m-%d"},
                  **kwargs)
 
@@ -328,7 +392,7 @@ PRODUCT = Dashboard(
                ["growth", "last_4_weeks", "prior_4_weeks", "spike_weeks"], width=6),
          rows_table("Theme-weeks with the largest volume spikes", THEME_WEEKLY,
                     ["date_day", "theme_name", "tickets", "volume_z_score", "is_spike"],
-                    "volume_z_score", width=6)),
+                    "volume_z_score", formats={"volume_z_score": ".1f"}, width=6)),
         (table("Themes: volume, CSAT and first response", THEME_TICKETS, ["theme_name"],
                ["tickets", "csat_average", "median_first_response"], width=6),
          pie("Language mix", THEME_TICKETS, "language", "tickets", width=3),
@@ -336,6 +400,10 @@ PRODUCT = Dashboard(
         (rows_table("Representative tickets (redacted)", THEME_EXAMPLES,
                     ["theme_name", "ticket_id", "language", "subject", "body_redacted"], "date_day", row_limit=50,
                     width=12),),
+        (rows_table("Linked backlog items (accepted links) and their status", LINKS,
+                    ["theme_name", "item_id", "item_summary", "item_type", "item_status", "link_type", "score"],
+                    "score", row_limit=50, where="is_accepted", formats={"score": ".2f"}, width=8),
+         pie("Accepted links by how they were found", LINKS, "link_type", "links", width=4, where="is_accepted")),
     ),
     extra_filters=(("Theme", "theme_name", THEME_TICKETS.name),),
 )
@@ -375,18 +443,30 @@ LEADERSHIP = Dashboard(
     title="Leadership",
     slug="leadership",
     rows=(
-        (kpi("Tickets resolved", TICKETS, "tickets"),
-         kpi("Median first response (min)", TICKETS, "median_first_response"),
-         kpi("SLA attainment", TICKETS, "sla_attainment"),
-         kpi("CSAT (1-5)", TICKETS, "csat_average")),
-        (kpi("Feedback coverage", TICKETS, "feedback_coverage"),
+        (kpi("Support-driven share of shipped improvements", SUPPORT_DRIVEN, "support_driven_share"),
+         kpi("Insight to shipped (median days)", LEAD_TIME, "median_insight_to_shipped"),
+         kpi("Tickets resolved", TICKETS, "tickets"),
+         kpi("SLA attainment", TICKETS, "sla_attainment")),
+        (kpi("Median first response (min)", TICKETS, "median_first_response"),
+         kpi("CSAT (1-5)", TICKETS, "csat_average"),
          kpi("Bot containment", TICKETS, "bot_containment"),
-         kpi("Escalation rate", TICKETS, "escalation_rate"),
          kpi("QA pass rate", QA, "pass_rate")),
-        (bar("Tickets per quarter by channel", TICKETS, "date_day", ["tickets"], ["channel"], grain="P3M", stack=True,
-             width=6),
-         line("Weekly tickets, top 5 themes", THEME_TICKETS, ["tickets"], ["theme_name"], grain="P1M", series_limit=5,
-              width=6)),
+        (line("Support-driven share per quarter, with its bounds", SUPPORT_DRIVEN,
+              ["support_driven_share", "share_lower", "share_upper"], grain="P3M", y_format=".0%", width=6),
+         bar("Insight-to-ship lead time per quarter (median days)", LEAD_TIME, "date_day",
+             ["median_insight_to_created", "median_created_to_shipped", "median_insight_to_shipped"], grain="P3M",
+             width=6)),
+        (bar("Weekly tickets of the theme before and after its fix shipped", IMPACT, "theme_name",
+             ["weekly_before", "weekly_after"], row_limit=20, width=6),
+         bar("Tickets per quarter by channel", TICKETS, "date_day", ["tickets"], ["channel"], grain="P3M", stack=True,
+             width=6)),
+        (rows_table("Impact of shipped fixes on ticket volume (largest drops first)", IMPACT,
+                    ["date_day", "item_summary", "theme_name", "weekly_tickets_before", "weekly_tickets_after",
+                     "change_pct", "p_value", "is_significant_drop"], "change_pct", ascending=True,
+                    formats={"change_pct": "+.0%", "p_value": ".3f", "weekly_tickets_before": ".1f",
+                             "weekly_tickets_after": ".1f"}, width=12),),
+        (line("Monthly tickets, top 5 themes", THEME_TICKETS, ["tickets"], ["theme_name"], grain="P1M", series_limit=5,
+              width=12),),
     ),
 )
 

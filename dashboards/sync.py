@@ -105,8 +105,11 @@ def query_context(params: dict[str, Any], datasource_id: int) -> dict[str, Any]:
         columns, metrics = list(params.get("all_columns") or []), []
     else:
         metrics = list(params.get("metrics") or ([params["metric"]] if params.get("metric") else []))
+    where = " AND ".join(f"({f['sqlExpression']})" for f in params.get("adhoc_filters") or []
+                         if f.get("expressionType") == "SQL" and f.get("clause") == "WHERE")
     query = {"columns": columns, "metrics": metrics, "filters": [], "row_limit": params.get("row_limit") or 1000,
-             "extras": {"time_grain_sqla": params.get("time_grain_sqla")}, "time_range": "No filter"}
+             "extras": {"time_grain_sqla": params.get("time_grain_sqla"), "where": where},
+             "time_range": "No filter"}
     if metrics and params.get("viz_type") != "big_number":
         query["orderby"] = [[metrics[0], False]]
     return {"datasource": {"id": datasource_id, "type": "table"}, "force": True, "queries": [query],
