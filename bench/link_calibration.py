@@ -27,7 +27,8 @@ from closedloop.demo.link_truth import evaluate_links, pair_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "link_calibration.json"
-FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "log_tickets_before", "support_label",
+FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "top_theme", "log_tickets_before",
+            "support_label",
             "drop_z")
 
 
@@ -35,11 +36,12 @@ def features(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[str, str]], np.
     """Pairs and their feature matrix, in the order the dbt model's logistic uses them."""
     rows = con.execute(
         "SELECT theme_id, item_id, explicit_share, explicit_tickets > 0, coalesce(similarity, 0), "
-        "coalesce(similarity, 0) * coalesce(theme_agreement, 0), "
+        "coalesce(similarity, 0) * coalesce(theme_agreement, 0), coalesce(similarity_rank = 1, false), "
         "theme_tickets_before_created, has_support_label, greatest(least(drop_after_shipped_z, 3), -3) "
         "FROM intermediate.int_theme_item_evidence_combined").fetchall()
     pairs = [(r[0], r[1]) for r in rows]
-    x = np.array([[r[2], float(r[3]), r[4], r[5], math.log1p(r[6]), float(r[7]), r[8]] for r in rows], dtype=float)
+    x = np.array([[r[2], float(r[3]), r[4], r[5], float(r[6]), math.log1p(r[7]), float(r[8]), r[9]] for r in rows],
+                 dtype=float)
     return pairs, x
 
 

@@ -61,7 +61,7 @@ def test_every_quarter_with_shipped_improvements_has_a_share_near_the_planted_on
 def test_planted_drops_after_fixes_are_detected_and_none_is_claimed_for_unrelated_items(demo_pipeline):
     items = item_truth(demo_pipeline["data"])
     impact = _rows(demo_pipeline["home"],
-                   "SELECT item_id, is_support_driven, is_window_complete, is_significant_drop, change_pct "
+                   "SELECT item_id, is_linked_before_shipping, is_window_complete, is_significant_drop, change_pct "
                    "FROM marts.fct_improvement_impact")
     shipped = {i for i, row in items.items() if row["is_improvement"] == "true"}
     assert {r[0] for r in impact} == shipped

@@ -40,7 +40,8 @@ per_item as (
     select
         item_id,
         max(case when not is_rejected then score end) as support_probability,
-        sum(case when is_accepted then 1 else 0 end) as accepted_links
+        sum(case when is_accepted then 1 else 0 end) as accepted_links,
+        sum(case when is_accepted_before_shipping then 1 else 0 end) as accepted_links_before_shipping
     from links
     group by item_id
 
@@ -61,6 +62,7 @@ final as (
         ) as is_improvement,
         coalesce(per_item.accepted_links, 0) > 0 as is_support_driven,
         coalesce(per_item.accepted_links, 0) as accepted_links,
+        coalesce(per_item.accepted_links_before_shipping, 0) > 0 as is_linked_before_shipping,
         ranked.theme_id as driving_theme_id,
         ranked.score as driving_score,
         coalesce(per_item.support_probability, 0) as support_probability

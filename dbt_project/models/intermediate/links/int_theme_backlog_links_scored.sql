@@ -7,6 +7,10 @@
   driving themes (bench/link_calibration.py), so confidence reads as the probability that the
   theme drove the item on data like the demo's; DECISIONS.md says how to refit them.
 
+  pre_ship_confidence is the same function without the after-shipping evidence (did the theme's
+  volume fall after the item shipped?); is_accepted_before_shipping uses it, so that the impact
+  mart never claims a drop for a link that exists only because of that drop.
+
   Human review (the link_reviews seed) wins: a confirmed pair counts with confidence 1, a rejected
   pair (or every pair of an item rejected with theme_id '*') never counts.
 #}
@@ -72,10 +76,21 @@ scored as (
             + {{ w.explicit_any }} * case when coalesce(evidence.explicit_tickets, 0) > 0 then 1 else 0 end
             + {{ w.similarity }} * coalesce(evidence.similarity, 0)
             + {{ w.agreement }} * coalesce(evidence.similarity, 0) * coalesce(evidence.theme_agreement, 0)
+            + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
             + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
             + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
             + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 3), -3)
         ))) as model_confidence,
+        1.0 / (1.0 + exp(-(
+            {{ w.intercept }}
+            + {{ w.explicit_share }} * coalesce(evidence.explicit_share, 0)
+            + {{ w.explicit_any }} * case when coalesce(evidence.explicit_tickets, 0) > 0 then 1 else 0 end
+            + {{ w.similarity }} * coalesce(evidence.similarity, 0)
+            + {{ w.agreement }} * coalesce(evidence.similarity, 0) * coalesce(evidence.theme_agreement, 0)
+            + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
+            + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
+            + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
+        ))) as pre_ship_confidence,
         confirmed.item_id is not null as is_confirmed,
         confirmed.reviewer,
         (rejected_pair.item_id is not null or rejected_item.item_id is not null) as is_rejected
@@ -112,6 +127,7 @@ final as (
             else model_confidence
         end as score,
         model_confidence,
+        pre_ship_confidence,
         explicit_tickets,
         item_referenced_tickets,
         explicit_share,
@@ -128,6 +144,14 @@ final as (
             else model_confidence >= {{ var('link_confidence_threshold') }}
                 and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
         end as is_accepted,
+        {# The same decision without the after-shipping evidence: impact is only claimed for links
+           made without looking at what happened after the item shipped. #}
+        case
+            when is_rejected then false
+            when is_confirmed then true
+            else pre_ship_confidence >= {{ var('link_confidence_threshold') }}
+                and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
+        end as is_accepted_before_shipping,
         {{ dbt.concat([
             "case when is_confirmed then " ~ dbt.concat(["'confirmed by '", "coalesce(reviewer, 'a reviewer')", "'; '"]) ~ " else '' end",
             "case when is_rejected then 'rejected in review; ' else '' end",

@@ -9,8 +9,10 @@
   and the one-sided p-value is 1 - Phi(z), with Phi approximated by the logistic
   1 / (1 + exp(-(1.5976 z + 0.07056 z^3))) (error below 2e-4; portable SQL).
 
-  A drop is claimed only when the after window is complete (the data reach its end), the fall is
-  at least impact_min_drop and p < impact_alpha. Items without a driving theme (roadmap work) get
+  A drop is claimed only when the item was linked to its themes without the after-shipping
+  evidence (is_linked_before_shipping: otherwise the claim would be circular), the after window
+  is complete (the data reach its end), the fall is at least impact_min_drop and
+  p < impact_alpha. Items without a driving theme (roadmap work) get
   a row with no theme and never claim a drop.
 #}
 {%- set window = var('impact_window_days') -%}
@@ -79,6 +81,7 @@ tested as (
         items.driving_theme_id as theme_id,
         items.shipped_at,
         items.is_support_driven,
+        items.is_linked_before_shipping,
         counted.tickets_before,
         counted.tickets_after,
         {{ dbt.dateadd('day', settle + window, 'items.shipped_at') }} <= data_end.last_ticket_at
@@ -104,6 +107,7 @@ final as (
         themes.theme_name,
         tested.shipped_at,
         tested.is_support_driven,
+        tested.is_linked_before_shipping,
         cast(tested.tickets_before as {{ dbt.type_bigint() }}) as tickets_before,
         cast(tested.tickets_after as {{ dbt.type_bigint() }}) as tickets_after,
         tested.tickets_before * 7.0 / {{ window }} as weekly_tickets_before,
@@ -116,7 +120,7 @@ final as (
         end as p_value,
         tested.is_window_complete,
         coalesce(
-            tested.is_support_driven
+            tested.is_linked_before_shipping
             and tested.is_window_complete
             and tested.tickets_before > 0
             and (tested.tickets_before - tested.tickets_after) >= {{ var('impact_min_drop') }} * tested.tickets_before
