@@ -47,7 +47,20 @@ PUBLIC_ROLE_LIKE = None
 AUTH_ROLE_PUBLIC = "Public"
 SCARF_ANALYTICS = False
 MAPBOX_API_KEY = ""
-TALISMAN_ENABLED = False
+# Superset 6.1's menu always renders a Scarf telemetry pixel; a same-origin-only CSP keeps the browser
+# from fetching it (and anything else off this machine: map tiles, fonts).
+TALISMAN_ENABLED = True
+TALISMAN_CONFIG = {{
+    "content_security_policy": {{
+        "base-uri": ["'self'"], "default-src": ["'self'"], "img-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"], "connect-src": ["'self'"], "object-src": "'none'",
+        "style-src": ["'self'", "'unsafe-inline'"], "font-src": ["'self'", "data:"],
+        "script-src": ["'self'", "'strict-dynamic'"],
+    }},
+    "content_security_policy_nonce_in": ["script-src"],
+    "force_https": False,
+    "session_cookie_secure": False,
+}}
 WTF_CSRF_ENABLED = True
 SQLLAB_CTAS_NO_LIMIT = False
 FEATURE_FLAGS = {{"DASHBOARD_RBAC": False, "ALERT_REPORTS": False, "THUMBNAILS": False, "EMBEDDED_SUPERSET": False}}
