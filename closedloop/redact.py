@@ -20,6 +20,9 @@ PATTERNS: Final[tuple[tuple[str, str], ...]] = (
     ("<WALLET>", r"\b[13][1-9A-HJ-NP-Za-km-z]{25,34}\b"),
     ("<WALLET>", r"\bT[1-9A-HJ-NP-Za-km-z]{33}\b"),
     ("<WALLET>", r"\br[1-9A-HJ-NP-Za-km-z]{24,34}\b"),
+    ("<WALLET>", r"\bG[A-Z2-7]{55}\b"),
+    # Solana (32-44 base58) last: any long base58 run left over is an address or a key.
+    ("<WALLET>", r"\b[1-9A-HJ-NP-Za-km-z]{32,44}\b"),
     ("<CARD>", r"\b[0-9]{4}[ \-]?[0-9]{4,6}[ \-]?[0-9]{4,5}(?:[ \-]?[0-9]{1,4})?\b"),
     ("<PHONE>", r"\+[0-9]{1,3}[ .\-]?(?:\([0-9]{1,4}\)[ .\-]?)?[0-9]{1,4}(?:[ .\-]?[0-9]{2,4}){1,4}\b"),
     ("<PHONE>", r"\(?\b[0-9]{3}\)?[ .\-][0-9]{3}[ .\-][0-9]{4}\b"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import duckdb
 import pytest
 
+from closedloop.demo import pii
 from closedloop.redact import redact, redact_sql
 
 CASES = [
@@ -17,6 +20,8 @@ CASES = [
     ("txid 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 pending",
      "txid <TX_HASH> pending"),
     ("hash 9f2c1e55ab1b3fb1c6e33c1f0e53b7de1d0a0f3f6c7ae9e4de0a2e3b1c0d9e8f", "hash <TX_HASH>"),
+    ("stellar GBRPYHIL2CI3FNQ4BXLFMNDLFJUNPU2HY3ZMFSHONUCEOASW7QC7OX2H memo", "stellar <WALLET> memo"),
+    ("sol 7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV8 sent", "sol <WALLET> sent"),
     ("card 4111 1111 1111 1111 was charged", "card <CARD> was charged"),
     ("card 5500-0000-0000-0004", "card <CARD>"),
 ]
@@ -26,6 +31,23 @@ CASES = [
                                                             for i, c in enumerate(CASES)])
 def test_each_kind_of_personal_data_becomes_a_typed_placeholder(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("kind", ["email", "phone", "btc", "evm", "tron", "xrp", "xlm", "sol", "tx", "tx_evm", "card"])
+def test_every_kind_the_demo_plants_is_redacted(kind: str):
+    rng = random.Random(kind)
+    make = {"email": lambda: pii.email(rng, "en"), "phone": lambda: pii.phone(rng, "en"),
+            "btc": lambda: pii.btc_address(rng), "evm": lambda: pii.evm_address(rng),
+            "tron": lambda: pii.tron_address(rng), "xrp": lambda: pii.xrp_address(rng),
+            "xlm": lambda: pii.xlm_address(rng), "sol": lambda: pii.sol_address(rng),
+            "tx": lambda: pii.tx_hash(rng, evm=False), "tx_evm": lambda: pii.tx_hash(rng, evm=True),
+            "card": lambda: pii.card_number(rng)}[kind]
+    for _ in range(200):
+        value = make()
+        redacted = redact(f"please check {value} today")
+        assert value not in redacted, (kind, value, redacted)
+        assert redacted.startswith("please check <"), redacted
+        assert redacted.endswith("> today"), redacted
 
 
 def test_ordinary_numbers_amounts_dates_and_order_ids_survive():
