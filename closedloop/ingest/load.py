@@ -188,9 +188,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 con.unregister("__batch")
                 con.register("__batch", table)
                 con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE __mapped AS SELECT *, {_typed_and_redacted(entity)} "
-                        f"FROM ({mapping_sql(spec, '__records', batch.is_json)})")
-            _validate(con, entity)
+            _map(con, spec, entity, batch.is_json)
             con.execute(
                 "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
                 f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
@@ -220,14 +218,18 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
 
 
 def _problems(entity: Entity) -> list[tuple[str, str]]:
-    """(field, SQL expression giving the reason text or NULL) for every rule."""
+    """(field, SQL expression giving the reason text or NULL) for every rule.
+
+    The expressions read the mapped text columns and the ``__typed_<col>`` columns (a timestamp
+    that does not parse is NULL there), so each timestamp is parsed once.
+    """
     rules: list[tuple[str, str]] = [("(record)", "__ragged")]  # CSV rows with the wrong number of fields
     for col in entity.columns:
         v = col.name
         if col.required:
             rules.append((v, f"CASE WHEN {v} IS NULL THEN 'missing required value' END"))
         if col.type == "TIMESTAMP":
-            rules.append((v, f"CASE WHEN {v} IS NOT NULL AND try_cast({v} AS TIMESTAMPTZ) IS NULL "
+            rules.append((v, f"CASE WHEN {v} IS NOT NULL AND __typed_{v} IS NULL "
                              f"THEN 'unparseable timestamp (' || {v} || ')' END"))
         elif col.type in ("DOUBLE", "INTEGER", "BIGINT"):
             rules.append((v, f"CASE WHEN {v} IS NOT NULL AND try_cast({v} AS DOUBLE) IS NULL "
@@ -240,25 +242,31 @@ def _problems(entity: Entity) -> list[tuple[str, str]]:
             rules.append((v, f"CASE WHEN {v} IS NOT NULL AND {v} NOT IN ({allowed}) "
                              f"THEN 'unknown value (' || {v} || '; expected one of {'/'.join(col.enum)})' END"))
     for later, earlier in entity.checks:
-        rules.append((later, f"CASE WHEN try_cast({later} AS TIMESTAMPTZ) < try_cast({earlier} AS TIMESTAMPTZ) "
+        rules.append((later, f"CASE WHEN __typed_{later} < __typed_{earlier} "
                              f"THEN 'negative duration ({later} ' || {later} || ' is before {earlier} ' "
                              f"|| {earlier} || ')' END"))
     return rules
 
 
-def _validate(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    """Fill ``__problems`` with one row per failing rule of each mapped row (and per malformed line)."""
-    rules = _problems(entity)
-    checks = ", ".join(f"struct_pack(field := '{f}', reason := {expr})" for f, expr in rules)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE __problems AS "
-        "SELECT DISTINCT rowid AS __rid, source_line, '(record)' AS field, "
-        "'malformed JSON: not a JSON object' AS reason FROM __mapped WHERE __malformed "
-        "UNION ALL "
-        f"SELECT __rid, source_line, p.field AS field, p.reason AS reason FROM "
-        f"(SELECT rowid AS __rid, source_line, unnest([{checks}]) AS p FROM __mapped WHERE NOT __malformed) "
-        f"WHERE p.reason IS NOT NULL"
-    )
+def _map(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, is_json: bool) -> None:
+    """Map, type, redact and validate the batch in one query into ``__mapped``.
+
+    Besides the mapped text columns, each row gets ``__typed_<col>``, ``__redacted_<col>`` and
+    ``__failures``, the list of (field, reason) of the rules it breaks (malformed lines break
+    one). DuckDB runs this query on every core, as it scans the Arrow batch's chunks in parallel;
+    the later statements read a temp table of one row group, which one thread scans. The view
+    ``__problems`` lists the failures, one row each.
+    """
+    typed = [f"{_typed(col)} AS __typed_{col.name}" for col in entity.columns if col.type != "VARCHAR"]
+    typed += [f"{redact_sql(col.name)} AS __redacted_{col.name}" for col in entity.columns if col.redact]
+    checks = ", ".join(f"struct_pack(field := '{f}', reason := {expr})" for f, expr in _problems(entity))
+    failures = ("CASE WHEN __malformed THEN [struct_pack(field := '(record)', "
+                "reason := 'malformed JSON: not a JSON object')] "
+                f"ELSE list_filter([{checks}], lambda p: p.reason IS NOT NULL) END")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __mapped AS SELECT *, {failures} AS __failures FROM "
+                f"(SELECT *, {', '.join(typed)} FROM ({mapping_sql(spec, '__records', is_json)}))")
+    con.execute("CREATE OR REPLACE TEMP VIEW __problems AS SELECT source_line, p.field AS field, p.reason AS reason "
+                "FROM (SELECT source_line, unnest(__failures) AS p FROM __mapped WHERE len(__failures) > 0)")
 
 
 def _typed(col: Column) -> str:
@@ -269,45 +277,38 @@ def _typed(col: Column) -> str:
     return f"try_cast({col.name} AS {col.type})"
 
 
-def _typed_and_redacted(entity: Entity) -> str:
-    """Select items adding ``__typed_<col>`` and ``__redacted_<col>`` to the mapped columns.
-
-    They are computed while the batch is mapped, a query DuckDB runs on every core (it scans the
-    Arrow batch's chunks in parallel); the staged tables hold one row group each and are scanned
-    by one thread. Quarantined rows get them too and are then dropped.
-    """
-    items = [f"{_typed(col)} AS __typed_{col.name}" for col in entity.columns if col.type != "VARCHAR"]
-    items += [f"{redact_sql(col.name)} AS __redacted_{col.name}" for col in entity.columns if col.redact]
-    return ", ".join(items) if items else "NULL AS __nothing"
-
-
 def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) -> int:
-    """Stage the batch's valid rows, typed and redacted, into ``__valid``; return how many there are."""
-    selects: list[str] = []
+    """Define ``__candidates``, the batch's valid rows typed and redacted; return how many there are.
+
+    A view over ``__mapped``, not a copy: the merge reads the key and version columns of it
+    several times and every column once.
+    """
+    selects = ["rowid AS __rid"]
     for col in entity.columns:
         selects.append(f"{col.name if col.type == 'VARCHAR' else f'__typed_{col.name}'} AS {col.name}")
         if col.redact:
             selects.append(f"__redacted_{col.name} AS {col.name}_redacted")
-    selects += ["? AS source_file", "source_line", "now()::TIMESTAMP AS loaded_at"]
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE __valid AS SELECT {', '.join(selects)} FROM __mapped m "
-        f"WHERE NOT m.__malformed AND m.rowid NOT IN (SELECT __rid FROM __problems)",
-        [source],
-    )
-    return _count(con, "__valid")
+    literal = "'" + source.replace("'", "''") + "'"
+    selects += [f"{literal} AS source_file", "source_line", "now()::TIMESTAMP AS loaded_at"]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW __candidates AS SELECT {', '.join(selects)} FROM __mapped "
+                "WHERE len(__failures) = 0")
+    return _count(con, "__candidates")
 
 
 def _merge(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    """Merge ``__valid`` into the raw table: latest version per key wins, identical reloads add nothing."""
+    """Merge ``__candidates`` into the raw table: latest version per key wins, identical reloads add nothing."""
     key, version, table = entity.key, entity.version, entity.table
     # Within the batch, keep the latest version of each key; only duplicated keys are sorted.
     order = f"{version} DESC, " if version else ""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE __dupes AS SELECT {key} FROM __valid "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __dupes AS SELECT {key} FROM __candidates "
                 f"GROUP BY {key} HAVING count(*) > 1")
+    superseded = ""
     if _count(con, "__dupes"):
-        con.execute(f"DELETE FROM __valid WHERE rowid IN (SELECT rowid FROM __valid WHERE {key} IN "
+        con.execute(f"CREATE OR REPLACE TEMP TABLE __superseded AS SELECT __rid FROM __candidates WHERE {key} IN "
                     f"(SELECT {key} FROM __dupes) QUALIFY row_number() OVER (PARTITION BY {key} "
-                    f"ORDER BY {order}source_line DESC) > 1)")
+                    f"ORDER BY {order}source_line DESC) > 1")
+        superseded = " WHERE __rid NOT IN (SELECT __rid FROM __superseded)"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW __valid AS SELECT * EXCLUDE (__rid) FROM __candidates{superseded}")
     source = "__valid"
     if version:
         con.execute(f"DELETE FROM {table} t USING {source} n WHERE t.{key} = n.{key} AND n.{version} >= t.{version}")

@@ -47,3 +47,12 @@ def test_an_older_version_never_overwrites_a_newer_one(export_dir, warehouse, ti
                                                  ticket(1, status="open", metric_set={})])
     load_all(warehouse, export_dir)
     assert _scalar(warehouse, "SELECT status FROM raw.tickets") == "closed"
+
+
+def test_of_two_versions_with_the_same_update_time_the_later_line_wins(export_dir, warehouse, ticket, jsonl):
+    jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1, status="open"), ticket(2), ticket(1, status="closed")])
+    report = load_all(warehouse, export_dir)
+    assert _scalar(warehouse, "SELECT status FROM raw.tickets WHERE ticket_id = '1'") == "closed"
+    assert _scalar(warehouse, "SELECT source_line FROM raw.tickets WHERE ticket_id = '1'") == 3
+    assert report.entities["tickets"].rows_valid == 3
+    assert report.entities["tickets"].rows_in_table == 2
