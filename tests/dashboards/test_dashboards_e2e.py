@@ -6,7 +6,7 @@ browser logs in as a user with the read-only Viewer role.
 
 What counts as a rendered chart: its slice container holds a ``canvas`` or ``svg`` (every ECharts
 chart, and big numbers, which draw their trend line on a canvas), or, for table charts (plain HTML),
-a table with at least one body row; and it shows no error alert. Screenshots go to
+a table with at least one body row; no loading indicator is left; and it shows no error alert. Screenshots go to
 ``$CLOSEDLOOP_HOME/screenshots``; with ``CLOSEDLOOP_UPDATE_SCREENSHOTS=1`` they are also copied to
 ``docs/img/`` for the README.
 """
@@ -109,9 +109,10 @@ return Array.from(document.querySelectorAll("[data-test='chart-grid-component']"
   const body = holder.querySelector("[data-test='slice-container']");
   const error = holder.querySelector("[role='alert'], .ant-alert-error, [data-test='error-tooltip']");
   const title = (holder.querySelector("[data-test='editable-title']") || holder).innerText.split("\\n")[0];
+  const loading = !!holder.querySelector("[data-test='loading-indicator'], .loading");
   return {title: title,
-          drawn: !!(body && body.querySelector("canvas, svg")),
-          tableRows: body ? body.querySelectorAll("table tbody tr").length : 0,
+          drawn: !loading && !!(body && body.querySelector("canvas, svg")),
+          tableRows: body && !loading ? body.querySelectorAll("table tbody tr").length : 0,
           error: error ? error.innerText.slice(0, 200) : null};
 });
 """
@@ -134,7 +135,7 @@ def test_a_viewer_sees_every_chart_of_each_dashboard_rendered(superset: dict[str
 
     def all_rendered() -> bool:
         states[:] = browser.execute_script(RENDER_STATE)
-        done = [s for s in states if s["drawn"] or s["tableRows"] > 0 or s["error"]]
+        done = [s for s in states if s["drawn"] or s["tableRows"] > 0 or s["error"]]  # and not still loading
         return len(states) == expected and len(done) == expected
 
     try:
@@ -169,3 +170,12 @@ def test_the_viewer_role_cannot_change_dashboards(superset: dict[str, Any]) -> N
     first = dashboards["result"][0]["id"]
     changed = api.put(f"{superset['url']}/api/v1/dashboard/{first}", json={"dashboard_title": "renamed"})
     assert changed.status_code in {401, 403}
+
+
+def test_pages_forbid_the_browser_to_load_anything_from_other_origins(superset: dict[str, Any]) -> None:
+    """Superset 6.1's menu always renders a Scarf telemetry pixel; the CSP is what keeps it unloaded."""
+    policy = requests.get(f"{superset['url']}/login/", timeout=30).headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if " " in part.strip())
+    assert directives["img-src"] == "'self' blob: data:"
+    assert directives["connect-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
