@@ -155,7 +155,9 @@ def build_bundle(warehouse: Path, out: Path = BUNDLE_DIR) -> list[Path]:
     columns = dataset_columns(warehouse)
     datasets = {d.name: d for d in DATASETS}
     files: dict[str, dict[str, Any]] = {
-        "metadata.yaml": {"version": VERSION, "type": "Dashboard", "timestamp": "2025-01-01T00:00:00+00:00"},
+        # "assets", not "Dashboard": Superset's dashboard import never overwrites existing charts,
+        # datasets or databases; the assets import overwrites everything in the bundle.
+        "metadata.yaml": {"version": VERSION, "type": "assets", "timestamp": "2025-01-01T00:00:00+00:00"},
         f"databases/{DATABASE_NAME}.yaml": database_yaml(),
     }
     for dataset in DATASETS:

@@ -214,8 +214,7 @@ from marts.fct_agent_daily as a join marts.dim_agents as d on d.agent_id = a.age
 where not d.is_bot""",
     metrics=(
         Metric("tickets_handled", "Tickets handled", "SUM(tickets_handled)", ",d"),
-        Metric("one_touch_share", "One-touch share", "SUM(one_touch_tickets) * 1.0 / NULLIF(SUM(tickets_handled), 0)",
-               ".1%"),
+        Metric("qa_overall", "QA score (0-100)", "AVG(qa_overall_score)", ".1f"),
         Metric("csat_average", "CSAT (1-5)", "SUM(csat_score_sum) * 1.0 / NULLIF(SUM(csat_responses), 0)", ".2f"),
     ),
 )
@@ -240,6 +239,7 @@ from marts.fct_security_interventions""",
         Metric("median_minutes", "Median minutes to intervention", "QUANTILE_CONT(minutes_to_intervention, 0.5)",
                ".0f"),
         Metric("within_target", "Within target", _ratio("is_within_target", "TRUE"), ".1%"),
+        Metric("target_minutes", "Target (min)", "AVG(target_minutes)", ".0f"),
     ),
 )
 
@@ -331,10 +331,11 @@ def line(title: str, dataset: Dataset, metrics: list[str], groupby: list[str] | 
 
 
 def bar(title: str, dataset: Dataset, x_axis: str, metrics: list[str], groupby: list[str] | None = None,
-        grain: str | None = None, row_limit: int = 50, stack: bool = False, y_format: str = "SMART_NUMBER",
+        grain: str | None = None, row_limit: int | None = None, stack: bool = False, y_format: str = "SMART_NUMBER",
         **kwargs: Any) -> Chart:
-    """An ECharts bar chart over a category (or time, with ``grain``), sorted by the first metric."""
-    params: dict[str, Any] = {"x_axis": x_axis, "metrics": metrics, "groupby": groupby or [], "row_limit": row_limit,
+    """An ECharts bar chart over a category (top 50 by the first metric), or over time with ``grain`` (all rows)."""
+    limit = row_limit or (10_000 if grain else 50)
+    params: dict[str, Any] = {"x_axis": x_axis, "metrics": metrics, "groupby": groupby or [], "row_limit": limit,
                               "show_legend": True, "rich_tooltip": True, "stack": "Stack" if stack else None,
                               "y_axis_format": y_format, "truncateYAxis": False, "show_value": False}
     if grain:
@@ -426,14 +427,14 @@ OPERATIONS = Dashboard(
          line("CSAT by month", TICKETS, ["csat_average"], grain="P1M", width=6)),
         (bar("QA scores by dimension", QA, "date_day", ["tone", "accuracy", "compliance", "resolution_effectiveness"],
              grain="P3M", width=6),
-         table("Agent throughput", AGENTS, ["agent_name"], ["tickets_handled", "one_touch_share", "csat_average"],
+         table("Agent throughput", AGENTS, ["agent_name"], ["tickets_handled", "csat_average", "qa_overall"],
                width=6)),
         (line("Bot containment and escalation rate", TICKETS, ["bot_containment", "escalation_rate"], grain="P1M",
               y_format=".0%", width=6),
          bar("Bot handoffs and escalations by tier", ESCALATIONS, "date_day", ["hops"], ["tier"], grain="P1M",
              stack=True, width=6)),
-        (line("Security interventions: median minutes and share within target", SECURITY,
-              ["median_minutes", "within_target"], grain="P1M", width=6),
+        (line("Security interventions: median minutes to intervention against the target", SECURITY,
+              ["median_minutes", "target_minutes"], grain="P1M", width=6),
          bar("Deposit recoveries by status", DEPOSITS, "date_day", ["cases"], ["recovery_status"], grain="P1M",
              stack=True, width=6)),
     ),

@@ -30,7 +30,7 @@ def main(bundle: str) -> int:
     with app.app_context():
         from flask import g
         from superset import db, security_manager
-        from superset.commands.dashboard.importers.dispatcher import ImportDashboardsCommand
+        from superset.commands.importers.v1.assets import ImportAssetsCommand
         from superset.commands.importers.v1.utils import get_contents_from_bundle
         from superset.connectors.sqla.models import SqlaTable
         from superset.models.core import Database
@@ -49,7 +49,7 @@ def main(bundle: str) -> int:
         g.user = admin
         with ZipFile(bundle) as archive:
             contents = get_contents_from_bundle(archive)
-        ImportDashboardsCommand(contents, overwrite=True).run()
+        ImportAssetsCommand(contents).run()
         print(f"imported {sum(1 for name in contents if name.endswith('.yaml'))} files from {bundle}")
 
         import yaml

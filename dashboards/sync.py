@@ -1,8 +1,9 @@
 """Fill in the bundle's database URI, zip it, and push it to a running Superset.
 
 Authentication and CSRF go through superset-client (``supersetapiclient.SupersetClient``); the
-import itself is a plain REST call on the client's session, because the client's
-``assets.import_file`` opens the file by its bare name (it only works from the file's folder).
+import itself is a plain REST call (``/api/v1/assets/import/``, which overwrites databases, datasets,
+charts and dashboards, unlike ``/api/v1/dashboard/import/``) on the client's session, because the
+client's ``assets.import_file`` opens the file by its bare name (it only works from the file's folder).
 """
 
 from __future__ import annotations
@@ -58,18 +59,18 @@ def client(url: str, username: str, password: str) -> Any:
     return SupersetClient(host=url, username=username, password=password)
 
 
-def push(url: str, username: str, password: str, serving_warehouse: Path, work_dir: Path) -> int:
-    """Import the bundle into the Superset at ``url`` (overwriting), through its REST API.
+def push(url: str, username: str, password: str, serving_warehouse: Path, work_dir: Path,
+         bundle_dir: Path = BUNDLE_DIR) -> int:
+    """Import the bundle into the Superset at ``url`` (overwriting every object in it), through its REST API.
 
     Returns:
         Number of dashboards in Superset afterwards.
     """
-    bundle = render_bundle(serving_warehouse, work_dir / "closedloop_dashboards.zip")
+    bundle = render_bundle(serving_warehouse, work_dir / "closedloop_dashboards.zip", bundle_dir)
     api = client(url, username, password)
     with bundle.open("rb") as handle:
-        response = api.post(f"{url.rstrip('/')}/api/v1/dashboard/import/",
-                            files={"formData": (bundle.name, handle, "application/zip")},
-                            data={"overwrite": "true", "passwords": "{}"})
+        response = api.post(f"{url.rstrip('/')}/api/v1/assets/import/",
+                            files={"bundle": (bundle.name, handle, "application/zip")}, data={"passwords": "{}"})
     if response.status_code != 200:
         raise ClosedloopError(f"Superset at {url} refused the bundle: {response.status_code} {response.text[:500]}")
     count = int(api.get(f"{url.rstrip('/')}/api/v1/dashboard/").json()["count"])

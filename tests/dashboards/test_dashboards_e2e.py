@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -29,8 +30,9 @@ import requests
 from closedloop.serving import publish_marts
 from closedloop.settings import PROJECT_ROOT, Settings
 from dashboards import server
+from dashboards.build import BUNDLE_DIR
 from dashboards.spec import DASHBOARDS
-from dashboards.sync import chart_data, client
+from dashboards.sync import chart_data, client, push
 
 pytestmark = pytest.mark.slow
 
@@ -179,3 +181,23 @@ def test_pages_forbid_the_browser_to_load_anything_from_other_origins(superset: 
     assert directives["img-src"] == "'self' blob: data:"
     assert directives["connect-src"] == "'self'"
     assert directives["default-src"] == "'self'"
+
+
+def test_pushing_a_changed_bundle_updates_the_chart_in_superset(superset: dict[str, Any], tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(BUNDLE_DIR, bundle)
+    chart_file = bundle / "charts" / "leadership" / "tickets_resolved.yaml"
+    chart_file.write_text(chart_file.read_text().replace("slice_name: Tickets resolved",
+                                                         "slice_name: Tickets resolved (renamed)"))
+    url, serving = superset["url"], superset["settings"].serving_warehouse
+    api = client(url, "admin", ADMIN_PASSWORD)
+    before = api.get(f"{url}/api/v1/chart/", params={"q": "(page_size:100)"}).json()["count"]
+    try:
+        assert push(url, "admin", ADMIN_PASSWORD, serving, tmp_path, bundle) == len(DASHBOARDS)
+        titles = [c["slice_name"] for c in
+                  api.get(f"{url}/api/v1/chart/", params={"q": "(page_size:100)"}).json()["result"]]
+        assert "Tickets resolved (renamed)" in titles
+        assert "Tickets resolved" not in titles
+        assert len(titles) == before
+    finally:
+        push(url, "admin", ADMIN_PASSWORD, serving, tmp_path)
