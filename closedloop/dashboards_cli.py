@@ -20,7 +20,8 @@ def cmd_dashboards(args: argparse.Namespace) -> int:
     settings = prepare_environment(load_settings())
     if args.action == "up":
         url = server.up(settings)
-        print(f"Superset: {url}  (user admin; password from CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD)")
+        print(f"Superset: {url}  (user admin; password: CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD, or the one printed "
+              "when it was generated)")
     elif args.action == "down":
         server.down(settings)
     else:
