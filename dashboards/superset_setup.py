@@ -78,15 +78,15 @@ def main(bundle: str) -> int:
         db.session.commit()
         print(f"role Viewer: {len(permissions)} permissions, {len(datasets)} datasets")
 
-        password = os.environ.get("CLOSEDLOOP_SUPERSET_VIEWER_PASSWORD")
-        if password:
+        viewer_password = os.environ.get("CLOSEDLOOP_SUPERSET_VIEWER_PASSWORD")
+        if viewer_password:
             user = security_manager.find_user(username="viewer")
             if user is None:
                 security_manager.add_user("viewer", "Viewer", "User", "viewer@closedloop.invalid", viewer,
-                                          password=password)
+                                          password=viewer_password)
             else:
                 user.roles = [viewer]
-                security_manager.reset_password(user.id, password)
+                security_manager.reset_password(user.id, viewer_password)
             db.session.commit()
             print("user viewer: role Viewer")
     return 0
