@@ -72,7 +72,7 @@ class SvdReducer:
         seed: Seed of the randomized SVD.
     """
 
-    def __init__(self, n_components: int = 128, seed: int = 42) -> None:
+    def __init__(self, n_components: int = 192, seed: int = 42) -> None:
         self.n_components = n_components
         self.seed = seed
         self.components_: np.ndarray | None = None
@@ -159,7 +159,7 @@ class WardSilhouetteClusterer:
     """
 
     def __init__(self, min_clusters: int = 2, max_clusters: int | None = None, tolerance: float = 0.015,
-                 ward_dims: int = 50, refine_iterations: int = 5,
+                 ward_dims: int = 64, refine_iterations: int = 5,
                  grid_points: int = 30, min_cluster_size: int = 3, peak_floor: float = 0.25,
                  seed: int = 42) -> None:
         self.min_clusters = min_clusters

@@ -75,7 +75,7 @@ class ReduceConfig:
     """
 
     method: Literal["svd", "umap"] = "svd"
-    n_components: int = 128
+    n_components: int = 192
     n_neighbors: int = 15
     min_dist: float = 0.0
 
@@ -103,7 +103,7 @@ class ClusterConfig:
 
     tolerance: float = 0.015
     peak_floor: float = 0.25
-    ward_dims: int = 50
+    ward_dims: int = 64
     refine_iterations: int = 5
     max_fit_docs: int = 6000
     min_themes: int = 2
