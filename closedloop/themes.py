@@ -12,7 +12,8 @@ Each run:
    language the model cannot read are embedded as their English glossary gist (``topics.glossary``)
    and join the themes fitted on the readable ones;
 4. after a refit, gives each new theme the id (and human name) of the old theme it matches, and
-   records new, kept, split, merged and retired ids in ``topics.theme_lineage``;
+   records new, kept, split, merged and retired ids in ``topics.theme_lineage``, and how many tickets
+   assigned daily since the previous fit kept their theme in ``topics.assignment_agreement``;
 5. writes ``topics.themes``, ``topics.ticket_themes`` and ``topics.ticket_languages``.
 """
 
@@ -47,6 +48,10 @@ class ThemeRunReport:
         outlier_share: Share of resolved tickets without a theme.
         model_version: Version of the fit the themes come from.
         lineage: Count of lineage events by kind.
+        assignment_agreement: After a refit, the share of tickets assigned daily since the previous fit
+            whose theme the refit confirmed (same stable id, or no theme in both); None when no refit ran
+            or no ticket had been assigned daily.
+        assignment_compared: Tickets that share is over.
         seconds: Wall time.
     """
 
@@ -58,14 +63,19 @@ class ThemeRunReport:
     outlier_share: float = 0.0
     model_version: str = ""
     lineage: dict[str, int] = field(default_factory=dict)
+    assignment_agreement: float | None = None
+    assignment_compared: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
         """One line for the pipeline log."""
+        agreement = ("" if self.assignment_agreement is None else
+                     f", refit agreed with {self.assignment_agreement:.1%} of {self.assignment_compared:,} "
+                     f"daily assignments")
         return (f"themes ({self.mode}): {self.tickets:,} tickets, {self.new_tickets:,} new, "
                 f"{self.embedded:,} embedded, "
-                f"{self.themes} themes, {self.outlier_share:.1%} without a theme, model {self.model_version} "
-                f"in {self.seconds:.1f}s")
+                f"{self.themes} themes, {self.outlier_share:.1%} without a theme, model {self.model_version}"
+                f"{agreement} in {self.seconds:.1f}s")
 
 
 def theme_key(theme_id: int) -> str:
@@ -141,7 +151,9 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
                 report.mode = "assign"
         if refit:
             report.mode = "fit"
-            report.lineage = _refit(con, ids, texts, cached.vectors, old, cfg, languages)
+            report.lineage, agreement = _refit(con, ids, texts, cached.vectors, old, cfg, languages)
+            if agreement is not None:
+                report.assignment_compared, report.assignment_agreement = agreement
         current = _read_themes(con)
         report.themes = sum(1 for t in current.values() if not t["is_ignored"])
         report.model_version = max((t["model_version"] for t in current.values()), default="")
@@ -236,12 +248,19 @@ def _previous_themes(old: dict[str, dict]) -> list:
 
 
 def _refit(con: object, ids: list[str], texts: list[str], vectors: np.ndarray, old: dict[str, dict],
-           cfg: object, languages: list[str]) -> dict[str, int]:
-    """Full refit: fit, keep old ids (and human names) where themes match, re-apply human edits, write."""
+           cfg: object, languages: list[str]) -> tuple[dict[str, int], tuple[int, float] | None]:
+    """Full refit: fit, keep old ids (and human names) where themes match, re-apply human edits, write.
+
+    Returns:
+        Lineage event counts by kind, and (tickets compared, agreement share) of the daily assignments
+        since the previous fit with this refit (None when there were none).
+    """
     from topics.edits import apply_edits, ensure_edits_table, load_edits
     from topics.fit import fit_themes
     from topics.stable import match_themes
 
+    daily = dict(con.execute(  # type: ignore[attr-defined]
+        "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE assigned_by = 'assign'").fetchall())
     result = fit_themes(texts, vectors, cfg, languages=languages)  # type: ignore[arg-type]
     previous_docs = {r[0]: _theme_int(r[1]) for r in con.execute(  # type: ignore[attr-defined]
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE theme_id IS NOT NULL").fetchall()}
@@ -271,6 +290,7 @@ def _refit(con: object, ids: list[str], texts: list[str], vectors: np.ndarray, o
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", theme_rows)
     themes = [theme_key(a) if a >= 0 else None for a in final.assignments.tolist()]
     _insert_assignments(con, ids, themes, [float(p) for p in final.probabilities], version, "fit")
+    agreement = _record_agreement(con, daily, dict(zip(ids, themes, strict=True)), version, now)
     counts: dict[str, int] = {}
     for edge in matched.lineage:
         con.execute("INSERT INTO topics.theme_lineage VALUES (?, ?, ?, ?, ?, ?)",  # type: ignore[attr-defined]
@@ -278,4 +298,34 @@ def _refit(con: object, ids: list[str], texts: list[str], vectors: np.ndarray, o
                      theme_key(edge.old_theme_id) if edge.old_theme_id is not None else None,
                      theme_key(edge.new_theme_id) if edge.new_theme_id is not None else None, edge.share, now])
         counts[edge.kind] = counts.get(edge.kind, 0) + 1
-    return counts
+    return counts, agreement
+
+
+def _record_agreement(con: object, daily: dict[str, str | None], refit: dict[str, str | None], version: str,
+                      now: datetime) -> tuple[int, float] | None:
+    """Compare daily assignments with the refit (stable ids) and append a row to ``topics.assignment_agreement``.
+
+    A ticket agrees when the refit gave it the theme the daily assignment did, or when neither gave it
+    one. Tickets no longer resolved (absent from the refit) are left out.
+
+    Returns:
+        (tickets compared, agreement share), or None when no resolved ticket had been assigned daily.
+    """
+    from topics.assign import assignment_agreement
+    from topics.records import UNASSIGNED
+
+    compared = [t for t in daily if t in refit]
+    if not compared:
+        return None
+
+    def as_int(key: str | None) -> int:
+        return _theme_int(key) if key is not None else UNASSIGNED
+
+    measured = assignment_agreement(np.array([as_int(daily[t]) for t in compared]),
+                                    np.array([as_int(refit[t]) for t in compared]))
+    agreeing = round((measured.same_theme + measured.both_unassigned) * measured.documents)
+    share = agreeing / measured.documents
+    con.execute("INSERT INTO topics.assignment_agreement VALUES (?, ?, ?, ?, ?)",  # type: ignore[attr-defined]
+                [version, now, measured.documents, agreeing, share])
+    log.info(f"themes: the refit agreed with {agreeing:,} of {measured.documents:,} daily assignments ({share:.1%})")
+    return measured.documents, share

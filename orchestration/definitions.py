@@ -25,6 +25,7 @@ from orchestration.defs.publish.report import (  # noqa: E402
 )
 from orchestration.defs.topics.assets import theme_item_candidates, ticket_themes  # noqa: E402
 from orchestration.defs.topics.checks import (  # noqa: E402
+    daily_assignment_agrees_with_refit,
     no_theme_id_reused_for_another_subject,
     outlier_share_is_small,
     theme_count_is_in_a_sane_range,
@@ -40,7 +41,7 @@ defs = dg.Definitions(
     assets=[*raw_assets, ticket_themes, theme_item_candidates, closedloop_dbt_assets, *publish_assets,
             quarterly_report],
     asset_checks=[*raw_checks, outlier_share_is_small, theme_count_is_in_a_sane_range,
-                  no_theme_id_reused_for_another_subject],
+                  no_theme_id_reused_for_another_subject, daily_assignment_agrees_with_refit],
     jobs=[pipeline_job, quarterly_report_job],
     schedules=[build_daily_schedule(pipeline_job), quarterly_report_schedule],
     sensors=[build_new_exports_sensor(pipeline_job)],

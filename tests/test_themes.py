@@ -100,3 +100,36 @@ def test_each_ticket_gets_a_detected_language(fitted):
     warehouse, _ = fitted
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT DISTINCT language FROM topics.ticket_languages").fetchall() == [("en",)]
+
+
+def _agreement_rows(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT model_version, assigned_tickets, agreeing_tickets, agreement_share "
+                           "FROM topics.assignment_agreement").fetchall()
+
+
+def test_a_refit_after_daily_assignment_records_how_many_daily_themes_it_confirmed(fitted):
+    warehouse, _ = fitted
+    new_ids = _insert(warehouse, 20_000, 2)
+    assert update_themes(warehouse).mode == "assign"
+    # One daily assignment the refit will not confirm: a withdrawal ticket filed under the KYC theme.
+    kyc_theme = _themes(warehouse)["11000"]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE topics.ticket_themes SET theme_id = ? WHERE ticket_id = '20000'", [kyc_theme])
+    report = update_themes(warehouse, force_refit=True)
+    assert report.mode == "fit"
+    after = _themes(warehouse)
+    assert after["20000"] != kyc_theme
+    assert _agreement_rows(warehouse) == [(report.model_version, len(new_ids), len(new_ids) - 1,
+                                           pytest.approx((len(new_ids) - 1) / len(new_ids)))]
+    assert report.assignment_compared == len(new_ids)
+    assert report.assignment_agreement == pytest.approx(5 / 6)
+    assert "agreed with 83.3% of 6 daily assignments" in report.summary()
+
+
+def test_a_refit_with_no_daily_assignments_since_the_last_fit_records_no_agreement(fitted):
+    warehouse, first = fitted
+    report = update_themes(warehouse, force_refit=True)
+    assert first.assignment_agreement is None
+    assert report.assignment_agreement is None
+    assert _agreement_rows(warehouse) == []

@@ -40,7 +40,10 @@ def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
     metadata = {"mode": report.mode, "tickets": report.tickets, "new_tickets": report.new_tickets,
                 "embedded": report.embedded, "themes": report.themes,
                 "outlier_share": round(report.outlier_share, 4), "model_version": report.model_version,
-                "lineage": dg.MetadataValue.json(report.lineage), "seconds": round(report.seconds, 1)}
+                "lineage": dg.MetadataValue.json(report.lineage), "seconds": round(report.seconds, 1),
+                "assignment_agreement": (dg.MetadataValue.null() if report.assignment_agreement is None
+                                         else round(report.assignment_agreement, 4)),
+                "assignment_compared": report.assignment_compared}
     for key in ("topics_themes", "topics_ticket_themes", "topics_theme_lineage", "topics_ticket_languages"):
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 

@@ -1,4 +1,4 @@
-"""Asset checks on the themes: outlier share, theme count, no id reused for another subject."""
+"""Asset checks on the themes: outlier share, theme count, no id reused, daily assignment vs refit."""
 
 import dagster as dg
 import duckdb
@@ -7,6 +7,12 @@ from orchestration.resources import ClosedloopResource
 
 MAX_OUTLIER_SHARE = 0.05
 THEME_COUNT_RANGE = (3, 400)
+MIN_ASSIGNMENT_AGREEMENT = 0.8
+"""Least share of daily-assigned tickets whose theme the next refit must confirm.
+
+Below it, daily assignment files tickets under themes a refit would not give them, so the themes
+users see between refits drift from the data; refit more often or raise the assignment similarity.
+"""
 
 
 def _con(closedloop: ClosedloopResource) -> duckdb.DuckDBPyConnection:
@@ -49,3 +55,22 @@ def no_theme_id_reused_for_another_subject(closedloop: ClosedloopResource) -> dg
             "AND n.recorded_at > r.recorded_at").fetchone()
     problems = int(weak[0] if weak else 0) + int(reborn[0] if reborn else 0)
     return dg.AssetCheckResult(passed=problems == 0, metadata={"problems": problems})
+
+
+@dg.asset_check(asset="topics_ticket_themes", name="daily_assignment_agrees_with_refit", blocking=False,
+                description=f"At the latest refit, at least {MIN_ASSIGNMENT_AGREEMENT:.0%} of the tickets "
+                            "assigned daily since the fit before kept their theme.")
+def daily_assignment_agrees_with_refit(closedloop: ClosedloopResource) -> dg.AssetCheckResult:
+    """Agreement between a fit's daily assignments and the later refit (latest row of topics.assignment_agreement)."""
+    with _con(closedloop) as con:
+        row = con.execute("SELECT model_version, measured_at, assigned_tickets, agreeing_tickets, agreement_share "
+                          "FROM topics.assignment_agreement ORDER BY measured_at DESC, model_version DESC "
+                          "LIMIT 1").fetchone()
+    if row is None:
+        return dg.AssetCheckResult(passed=True, metadata={"status": "no daily assignments compared yet"})
+    version, measured_at, assigned, agreeing, share = row
+    return dg.AssetCheckResult(
+        passed=share >= MIN_ASSIGNMENT_AGREEMENT, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"agreement_share": round(float(share), 4), "assigned_tickets": int(assigned),
+                  "agreeing_tickets": int(agreeing), "model_version": version, "measured_at": str(measured_at),
+                  "threshold": MIN_ASSIGNMENT_AGREEMENT})
