@@ -13,7 +13,9 @@
   evidence (is_linked_before_shipping: otherwise the claim would be circular), the after window
   is complete (the data reach its end), the fall is at least impact_min_drop and
   p < impact_alpha. Items without a driving theme (roadmap work) get
-  a row with no theme and never claim a drop.
+  a row with no theme and never claim a drop. While the after window is still open (the item
+  shipped less than impact_settle_days + impact_window_days before the data end) the after
+  figures, change, z and p are null: there is nothing to compare yet.
 #}
 {%- set window = var('impact_window_days') -%}
 {%- set settle = var('impact_settle_days') -%}
@@ -109,13 +111,17 @@ final as (
         tested.is_support_driven,
         tested.is_linked_before_shipping,
         cast(tested.tickets_before as {{ dbt.type_bigint() }}) as tickets_before,
-        cast(tested.tickets_after as {{ dbt.type_bigint() }}) as tickets_after,
+        cast(case when tested.is_window_complete then tested.tickets_after end as {{ dbt.type_bigint() }})
+            as tickets_after,
         tested.tickets_before * 7.0 / {{ window }} as weekly_tickets_before,
-        tested.tickets_after * 7.0 / {{ window }} as weekly_tickets_after,
-        {{ safe_divide('tested.tickets_after - tested.tickets_before', 'tested.tickets_before') }} as change_pct,
-        tested.z_score,
+        case when tested.is_window_complete then tested.tickets_after * 7.0 / {{ window }} end
+            as weekly_tickets_after,
+        case when tested.is_window_complete
+            then {{ safe_divide('tested.tickets_after - tested.tickets_before', 'tested.tickets_before') }}
+        end as change_pct,
+        case when tested.is_window_complete then tested.z_score end as z_score,
         case
-            when tested.z_score is not null
+            when tested.is_window_complete and tested.z_score is not null
             then 1.0 - 1.0 / (1.0 + exp(-(1.5976 * tested.z_score + 0.07056 * power(tested.z_score, 3))))
         end as p_value,
         tested.is_window_complete,
