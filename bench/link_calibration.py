@@ -28,8 +28,7 @@ from closedloop.demo.link_truth import evaluate_links, pair_labels
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "link_calibration.json"
 FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "top_theme", "log_tickets_before",
-            "support_label",
-            "drop_z")
+            "support_label")
 
 
 def features(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[str, str]], np.ndarray]:
@@ -37,10 +36,10 @@ def features(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[str, str]], np.
     rows = con.execute(
         "SELECT theme_id, item_id, explicit_share, explicit_tickets > 0, coalesce(similarity, 0), "
         "coalesce(similarity, 0) * coalesce(theme_agreement, 0), coalesce(similarity_rank = 1, false), "
-        "theme_tickets_before_created, has_support_label, greatest(least(drop_after_shipped_z, 3), -3) "
+        "theme_tickets_before_created, has_support_label "
         "FROM intermediate.int_theme_item_evidence_combined").fetchall()
     pairs = [(r[0], r[1]) for r in rows]
-    x = np.array([[r[2], float(r[3]), r[4], r[5], float(r[6]), math.log1p(r[7]), float(r[8]), r[9]] for r in rows],
+    x = np.array([[r[2], float(r[3]), r[4], r[5], float(r[6]), math.log1p(r[7]), float(r[8])] for r in rows],
                  dtype=float)
     return pairs, x
 
