@@ -11,10 +11,10 @@ Stages, each in its own process so that its peak memory (max RSS) is its own:
    texts (``--baseline fit`` gives it the cached vectors instead, to time fitting only).
 
 Targets (issue 4): cold under 10 minutes, incremental under 30 seconds, peak under 4 GB.
-Prints a table and writes bench/results/topics.json. The machine is shared: the load average at
+Prints a table and writes bench/results/topics_scale.json. The machine is shared: the load average at
 each stage is recorded with the timings.
 
-Usage: python bench/topics.py [--tickets 100000] [--new 1000] [--home DIR] [--threads 1]
+Usage: python bench/topics_scale.py [--tickets 100000] [--new 1000] [--home DIR] [--threads 1]
                               [--backend torch|onnx-int8] [--baseline full|fit|none]
 """
 
@@ -112,7 +112,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--backend", choices=("torch", "onnx-int8"), default="onnx-int8")
     parser.add_argument("--baseline", choices=("full", "fit", "none"), default="full")
-    parser.add_argument("--out", default=str(HERE / "results" / "topics.json"))
+    parser.add_argument("--out", default=str(HERE / "results" / "topics_scale.json"))
     args = parser.parse_args()
 
     home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="bench_topics_"))
