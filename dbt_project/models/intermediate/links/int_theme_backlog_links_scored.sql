@@ -15,6 +15,17 @@
   pair (or every pair of an item rejected with theme_id '*') never counts.
 #}
 {%- set w = var('link_confidence') -%}
+{#- The evidence known when the item was created; the after-shipping term is added separately. -#}
+{%- set before_shipping_logit -%}
+            {{ w.intercept }}
+            + {{ w.explicit_share }} * coalesce(evidence.explicit_share, 0)
+            + {{ w.explicit_any }} * case when coalesce(evidence.explicit_tickets, 0) > 0 then 1 else 0 end
+            + {{ w.similarity }} * coalesce(evidence.similarity, 0)
+            + {{ w.agreement }} * coalesce(evidence.similarity, 0) * coalesce(evidence.theme_agreement, 0)
+            + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
+            + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
+            + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
+{%- endset -%}
 with
 
 evidence as (
@@ -70,27 +81,10 @@ scored as (
         coalesce(evidence.theme_tickets_before_created, 0) as theme_tickets_before_created,
         coalesce(evidence.drop_after_shipped_z, 0) as drop_after_shipped_z,
         coalesce(evidence.has_support_label, false) as has_support_label,
-        1.0 / (1.0 + exp(-(
-            {{ w.intercept }}
-            + {{ w.explicit_share }} * coalesce(evidence.explicit_share, 0)
-            + {{ w.explicit_any }} * case when coalesce(evidence.explicit_tickets, 0) > 0 then 1 else 0 end
-            + {{ w.similarity }} * coalesce(evidence.similarity, 0)
-            + {{ w.agreement }} * coalesce(evidence.similarity, 0) * coalesce(evidence.theme_agreement, 0)
-            + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
-            + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
-            + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
+        1.0 / (1.0 + exp(-({{ before_shipping_logit }}
             + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 3), -3)
         ))) as model_confidence,
-        1.0 / (1.0 + exp(-(
-            {{ w.intercept }}
-            + {{ w.explicit_share }} * coalesce(evidence.explicit_share, 0)
-            + {{ w.explicit_any }} * case when coalesce(evidence.explicit_tickets, 0) > 0 then 1 else 0 end
-            + {{ w.similarity }} * coalesce(evidence.similarity, 0)
-            + {{ w.agreement }} * coalesce(evidence.similarity, 0) * coalesce(evidence.theme_agreement, 0)
-            + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
-            + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
-            + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
-        ))) as pre_ship_confidence,
+        1.0 / (1.0 + exp(-({{ before_shipping_logit }}))) as pre_ship_confidence,
         confirmed.item_id is not null as is_confirmed,
         confirmed.reviewer,
         (rejected_pair.item_id is not null or rejected_item.item_id is not null) as is_rejected
