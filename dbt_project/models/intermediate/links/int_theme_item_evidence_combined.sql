@@ -128,12 +128,8 @@ final as (
         semantic.similarity_rank,
         semantic.theme_agreement,
         temporal.theme_tickets_before_created,
-        case
-            when shipping.tickets_before_shipped + shipping.tickets_after_shipped > 0
-            then (shipping.tickets_before_shipped - shipping.tickets_after_shipped)
-                / sqrt(cast(shipping.tickets_before_shipped + shipping.tickets_after_shipped as {{ type_double() }}))
-            else 0
-        end as drop_after_shipped_z,
+        coalesce({{ drop_z_score('shipping.tickets_before_shipped', 'shipping.tickets_after_shipped') }}, 0)
+            as drop_after_shipped_z,
         (
             {%- for label in var('support_labels') %}
             coalesce(items.labels, '') like '%"{{ label }}"%' or

@@ -4,10 +4,8 @@
   For a support-driven item the themes are all its accepted links. before counts their tickets in
   the impact_window_days before shipping; after counts them in a window of the same length that
   starts impact_settle_days after shipping (a fix takes days to reach users). Weekly figures are
-  those counts per week. Under "no change" a ticket of either window is equally likely to fall
-  in each, so after ~ Binomial(before + after, 1/2); z = (before - after) / sqrt(before + after)
-  and the one-sided p-value is 1 - Phi(z), with Phi approximated by the logistic
-  1 / (1 + exp(-(1.5976 z + 0.07056 z^3))) (error below 2e-4; portable SQL).
+  those counts per week. z and the one-sided p-value of the fall come from the drop_z_score and
+  drop_p_value macros (macros/drop_test.sql).
 
   A drop is claimed only when the item was linked to its themes without the after-shipping
   evidence (is_linked_before_shipping: otherwise the claim would be circular), the after window
@@ -88,15 +86,20 @@ tested as (
         counted.tickets_after,
         {{ dbt.dateadd('day', settle + window, 'items.shipped_at') }} <= data_end.last_ticket_at
             as is_window_complete,
-        case
-            when counted.tickets_before + counted.tickets_after > 0
-            then (counted.tickets_before - counted.tickets_after)
-                / sqrt(cast(counted.tickets_before + counted.tickets_after as {{ type_double() }}))
-        end as z_score
+        {{ drop_z_score('counted.tickets_before', 'counted.tickets_after') }} as z_score
     from items
     cross join data_end
     left join counted
         on items.item_id = counted.item_id
+
+),
+
+with_p as (
+
+    select
+        tested.*,
+        {{ drop_p_value('tested.z_score') }} as raw_p_value
+    from tested
 
 ),
 
@@ -120,21 +123,17 @@ final as (
             then {{ safe_divide('tested.tickets_after - tested.tickets_before', 'tested.tickets_before') }}
         end as change_pct,
         case when tested.is_window_complete then tested.z_score end as z_score,
-        case
-            when tested.is_window_complete and tested.z_score is not null
-            then 1.0 - 1.0 / (1.0 + exp(-(1.5976 * tested.z_score + 0.07056 * power(tested.z_score, 3))))
-        end as p_value,
+        case when tested.is_window_complete then tested.raw_p_value end as p_value,
         tested.is_window_complete,
         coalesce(
             tested.is_linked_before_shipping
             and tested.is_window_complete
             and tested.tickets_before > 0
             and (tested.tickets_before - tested.tickets_after) >= {{ var('impact_min_drop') }} * tested.tickets_before
-            and 1.0 - 1.0 / (1.0 + exp(-(1.5976 * tested.z_score + 0.07056 * power(tested.z_score, 3))))
-                < {{ var('impact_alpha') }},
+            and tested.raw_p_value < {{ var('impact_alpha') }},
             false
         ) as is_significant_drop
-    from tested
+    from with_p as tested
     left join themes
         on tested.theme_id = themes.theme_id
 
