@@ -29,18 +29,27 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "link_calibration.json"
 FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "top_theme", "log_tickets_before",
             "support_label")
+TEMPORAL = ("rise_z", "drop_z")
+"""Fitted only with --temporal: the shipped defaults give them no weight (see DECISIONS.md)."""
 
 
-def features(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[str, str]], np.ndarray]:
-    """Pairs and their feature matrix, in the order the dbt model's logistic uses them."""
+def features(con: duckdb.DuckDBPyConnection, temporal: bool = False) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Pairs and their feature matrix, in the order the dbt model's logistic uses them.
+
+    With ``temporal``, two more columns: the theme's rise before the item was created and its fall
+    after the item shipped, as z-scores clipped to [-3, 6] as the dbt model clips them.
+    """
     rows = con.execute(
         "SELECT theme_id, item_id, explicit_share, explicit_tickets > 0, coalesce(similarity, 0), "
         "coalesce(similarity, 0) * coalesce(theme_agreement, 0), coalesce(similarity_rank = 1, false), "
-        "theme_tickets_before_created, has_support_label "
+        "theme_tickets_before_created, has_support_label, "
+        "greatest(least(coalesce(rise_before_created_z, 0), 6), -3), "
+        "greatest(least(coalesce(drop_after_shipped_z, 0), 6), -3) "
         "FROM intermediate.int_theme_item_evidence_combined").fetchall()
     pairs = [(r[0], r[1]) for r in rows]
-    x = np.array([[r[2], float(r[3]), r[4], r[5], float(r[6]), math.log1p(r[7]), float(r[8])] for r in rows],
-                 dtype=float)
+    width = 9 if temporal else 7
+    x = np.array([[r[2], float(r[3]), r[4], r[5], float(r[6]), math.log1p(r[7]), float(r[8]), r[9], r[10]][:width]
+                  for r in rows], dtype=float)
     return pairs, x
 
 
@@ -51,20 +60,23 @@ def main() -> None:
     parser.add_argument("--demo", type=Path, required=True, help="demo export folder with truth/")
     parser.add_argument("--evaluate", action="store_true", help="also score the marts against truth")
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit")
+    parser.add_argument("--temporal", action="store_true",
+                        help="also fit rise_z and drop_z (the theme's rise before creation, fall after shipping)")
     args = parser.parse_args()
 
     from sklearn.linear_model import LogisticRegression
 
     con = duckdb.connect(str(args.warehouse), read_only=True)
     try:
-        pairs, x = features(con)
+        pairs, x = features(con, args.temporal)
         labels = {(t, i): y for t, i, y in pair_labels(con, args.demo)}
     finally:
         con.close()
     y = np.array([labels[p] for p in pairs], dtype=int)
     model = LogisticRegression(C=args.c, max_iter=1000).fit(x, y)
     coefficients = {"intercept": round(float(model.intercept_[0]), 3)}
-    coefficients |= {name: round(float(w), 3) for name, w in zip(FEATURES, model.coef_[0], strict=True)}
+    names = FEATURES + TEMPORAL if args.temporal else FEATURES
+    coefficients |= {name: round(float(w), 3) for name, w in zip(names, model.coef_[0], strict=True)}
     print(f"pairs: {len(y):,}  driving pairs: {int(y.sum()):,}")
     print("link_confidence:")
     for name, value in coefficients.items():

@@ -16,3 +16,18 @@
 {% macro drop_p_value(z) -%}
     (1.0 - 1.0 / (1.0 + exp(-(1.5976 * ({{ z }}) + 0.07056 * power({{ z }}, 3)))))
 {%- endmacro %}
+
+{#
+  z-score of a rise in a daily rate: recent events in recent_days against baseline events in the
+  baseline_days before them. Under "no change" each of the n = recent + baseline events falls in
+  the recent window with probability p = recent_days / (recent_days + baseline_days), so
+  z = (recent - n p) / sqrt(n p (1 - p)) (null without events); z > 0 means the rate rose.
+#}
+{% macro rise_z_score(recent, baseline, recent_days, baseline_days) -%}
+    {%- set p = (recent_days / (recent_days + baseline_days)) | round(6) -%}
+    case
+        when ({{ recent }}) + ({{ baseline }}) > 0
+        then (({{ recent }}) - ({{ recent }} + {{ baseline }}) * {{ p }})
+            / sqrt(cast((({{ recent }}) + ({{ baseline }})) * {{ p * (1 - p) }} as {{ type_double() }}))
+    end
+{%- endmacro %}

@@ -2,7 +2,8 @@
   One row per (theme, backlog item) pair with evidence, scored and reviewed.
 
   confidence is a logistic function of the evidence (explicit share and presence, semantic
-  similarity, the theme's volume before the item was created, support labels), with the
+  similarity, the theme's volume and its rise before the item was created, support labels, the
+  fall of its volume after the item shipped), with the
   coefficients in the link_confidence var. They were fitted against the demo generator's planted
   driving themes (bench/link_calibration.py), so confidence reads as the probability that the
   theme drove the item on data like the demo's; DECISIONS.md says how to refit them.
@@ -25,6 +26,7 @@
             + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
             + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
             + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
+            + {{ w.rise_z }} * greatest(least(coalesce(evidence.rise_before_created_z, 0), 6), -3)
 {%- endset -%}
 with
 
@@ -79,10 +81,11 @@ scored as (
         evidence.similarity_rank,
         evidence.theme_agreement,
         coalesce(evidence.theme_tickets_before_created, 0) as theme_tickets_before_created,
+        coalesce(evidence.rise_before_created_z, 0) as rise_before_created_z,
         coalesce(evidence.drop_after_shipped_z, 0) as drop_after_shipped_z,
         coalesce(evidence.has_support_label, false) as has_support_label,
         1.0 / (1.0 + exp(-({{ before_shipping_logit }}
-            + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 3), -3)
+            + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 6), -3)
         ))) as model_confidence,
         1.0 / (1.0 + exp(-({{ before_shipping_logit }}))) as pre_ship_confidence,
         confirmed.item_id is not null as is_confirmed,
@@ -128,6 +131,7 @@ final as (
         similarity,
         similarity_rank,
         theme_tickets_before_created,
+        rise_before_created_z,
         drop_after_shipped_z,
         has_support_label,
         is_confirmed,
@@ -153,6 +157,8 @@ final as (
             "case when similarity is not null then " ~ dbt.concat(["'similarity '", dbt.cast("round(similarity, 2)", api.Column.translate_type("string")), "' (rank '", dbt.cast("similarity_rank", api.Column.translate_type("string")), "'); '"]) ~ " else '' end",
             dbt.cast("theme_tickets_before_created", api.Column.translate_type("string")),
             "' theme tickets in the " ~ var('link_lookback_days') ~ " days before the item was created'",
+            "case when rise_before_created_z >= 2 then " ~ dbt.concat(["'; rising before creation (z '", dbt.cast("round(rise_before_created_z, 1)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
+            "case when drop_after_shipped_z >= 2 then " ~ dbt.concat(["'; fell after shipping (z '", dbt.cast("round(drop_after_shipped_z, 1)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
             "case when has_support_label then '; support label' else '' end",
         ]) }} as evidence
     from scored

@@ -4,7 +4,9 @@
              to the theme, and their share of all its referenced tickets that have a theme;
   semantic   the similarity of the item's text and the theme (stg_topics__theme_item_candidates);
   temporal   the theme's tickets in the link_lookback_days before the item was created: a theme
-             with no volume then cannot have driven it;
+             with no volume then cannot have driven it; and whether the theme was rising then: its
+             tickets in the link_rise_days before creation against the link_rise_baseline_days
+             before those, as a z-score (the pain point that starts a fix builds up first);
   labels     the item carries one of the support_labels (e.g. customer-reported).
   Epics are containers, never linked.
 #}
@@ -90,6 +92,32 @@ temporal as (
 
 ),
 
+rising as (
+
+    {# Did the theme's daily rate rise before the item was created? Under "no change" each of the
+       recent + baseline tickets falls in the recent window with probability
+       recent_days / (recent_days + baseline_days): a binomial z-score, > 0 means rising. #}
+    select
+        pairs.item_id,
+        pairs.theme_id,
+        sum(case
+            when ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * var('link_rise_days'), 'items.created_at') }}
+                and ticket_themes.created_at < items.created_at then 1 else 0 end) as tickets_recent,
+        sum(case
+            when ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * (var('link_rise_days') + var('link_rise_baseline_days')), 'items.created_at') }}
+                and ticket_themes.created_at < {{ dbt.dateadd('day', -1 * var('link_rise_days'), 'items.created_at') }}
+                then 1 else 0 end) as tickets_baseline
+    from pairs
+    inner join items
+        on pairs.item_id = items.item_id
+    left join ticket_themes
+        on pairs.theme_id = ticket_themes.theme_id
+        and ticket_themes.created_at < items.created_at
+        and ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * (var('link_rise_days') + var('link_rise_baseline_days')), 'items.created_at') }}
+    group by pairs.item_id, pairs.theme_id
+
+),
+
 shipping as (
 
     {# For a shipped item: did its candidate theme's volume fall after it shipped (same windows as
@@ -128,6 +156,9 @@ final as (
         semantic.similarity_rank,
         semantic.theme_agreement,
         temporal.theme_tickets_before_created,
+        coalesce({{ rise_z_score('rising.tickets_recent', 'rising.tickets_baseline',
+                                 var('link_rise_days'), var('link_rise_baseline_days')) }}, 0)
+            as rise_before_created_z,
         coalesce({{ drop_z_score('shipping.tickets_before_shipped', 'shipping.tickets_after_shipped') }}, 0)
             as drop_after_shipped_z,
         (
@@ -150,6 +181,9 @@ final as (
     left join semantic
         on pairs.item_id = semantic.item_id
         and pairs.theme_id = semantic.theme_id
+    left join rising
+        on pairs.item_id = rising.item_id
+        and pairs.theme_id = rising.theme_id
     left join shipping
         on pairs.item_id = shipping.item_id
         and pairs.theme_id = shipping.theme_id

@@ -42,6 +42,8 @@ final as (
         links.explicit_tickets,
         links.similarity,
         links.theme_tickets_before_created,
+        links.rise_before_created_z,
+        links.drop_after_shipped_z,
         links.is_confirmed,
         links.is_rejected,
         links.is_accepted
