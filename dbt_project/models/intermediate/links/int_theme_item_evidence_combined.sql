@@ -7,7 +7,8 @@
              with no volume then cannot have driven it; and whether the theme was rising then: its
              tickets in the link_rise_days before creation against the link_rise_baseline_days
              before those, as a z-score (the pain point that starts a fix builds up first);
-  labels     the item carries one of the support_labels (e.g. customer-reported).
+  labels     the item carries one of the support_labels (e.g. customer-reported);
+  shipping   for a shipped item, whether the theme's tickets fell after it shipped (z-score).
   Epics are containers, never linked.
 #}
 with
@@ -75,69 +76,39 @@ pairs as (
 
 ),
 
+{%- set lookback_start = dbt.dateadd('day', -1 * var('link_lookback_days'), 'items.created_at') -%}
+{%- set rise_start = dbt.dateadd('day', -1 * var('link_rise_days'), 'items.created_at') -%}
+{%- set baseline_start = dbt.dateadd('day', -1 * (var('link_rise_days') + var('link_rise_baseline_days')), 'items.created_at') -%}
+{%- set before_shipped_start = dbt.dateadd('day', -1 * var('impact_window_days'), 'items.shipped_at') -%}
+{%- set after_shipped_start = dbt.dateadd('day', var('impact_settle_days'), 'items.shipped_at') -%}
+{%- set after_shipped_end = dbt.dateadd('day', var('impact_settle_days') + var('impact_window_days'), 'items.shipped_at') -%}
 temporal as (
 
+    {# The theme's tickets in each window around the item, in one pass over its tickets:
+       lookback   the link_lookback_days before creation (no volume then: it cannot have driven it);
+       recent and baseline   the link_rise_days before creation and the link_rise_baseline_days
+                  before those. Under "no change" each of their tickets falls in the recent window
+                  with probability recent_days / (recent_days + baseline_days): a binomial z-score,
+                  > 0 means the theme was rising when the item was created;
+       before and after shipping   the same windows as fct_improvement_impact (null when not shipped). #}
     select
         pairs.item_id,
         pairs.theme_id,
-        count(ticket_themes.ticket_id) as theme_tickets_before_created
+        sum(case when ticket_themes.created_at >= {{ lookback_start }}
+            and ticket_themes.created_at < items.created_at then 1 else 0 end) as theme_tickets_before_created,
+        sum(case when ticket_themes.created_at >= {{ rise_start }}
+            and ticket_themes.created_at < items.created_at then 1 else 0 end) as tickets_recent,
+        sum(case when ticket_themes.created_at >= {{ baseline_start }}
+            and ticket_themes.created_at < {{ rise_start }} then 1 else 0 end) as tickets_baseline,
+        sum(case when ticket_themes.created_at >= {{ before_shipped_start }}
+            and ticket_themes.created_at < items.shipped_at then 1 else 0 end) as tickets_before_shipped,
+        sum(case when ticket_themes.created_at >= {{ after_shipped_start }}
+            and ticket_themes.created_at < {{ after_shipped_end }} then 1 else 0 end) as tickets_after_shipped
     from pairs
     inner join items
         on pairs.item_id = items.item_id
     left join ticket_themes
         on pairs.theme_id = ticket_themes.theme_id
-        and ticket_themes.created_at < items.created_at
-        and ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * var('link_lookback_days'), 'items.created_at') }}
-    group by pairs.item_id, pairs.theme_id
-
-),
-
-rising as (
-
-    {# Did the theme's daily rate rise before the item was created? Under "no change" each of the
-       recent + baseline tickets falls in the recent window with probability
-       recent_days / (recent_days + baseline_days): a binomial z-score, > 0 means rising. #}
-    select
-        pairs.item_id,
-        pairs.theme_id,
-        sum(case
-            when ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * var('link_rise_days'), 'items.created_at') }}
-                and ticket_themes.created_at < items.created_at then 1 else 0 end) as tickets_recent,
-        sum(case
-            when ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * (var('link_rise_days') + var('link_rise_baseline_days')), 'items.created_at') }}
-                and ticket_themes.created_at < {{ dbt.dateadd('day', -1 * var('link_rise_days'), 'items.created_at') }}
-                then 1 else 0 end) as tickets_baseline
-    from pairs
-    inner join items
-        on pairs.item_id = items.item_id
-    left join ticket_themes
-        on pairs.theme_id = ticket_themes.theme_id
-        and ticket_themes.created_at < items.created_at
-        and ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * (var('link_rise_days') + var('link_rise_baseline_days')), 'items.created_at') }}
-    group by pairs.item_id, pairs.theme_id
-
-),
-
-shipping as (
-
-    {# For a shipped item: did its candidate theme's volume fall after it shipped (same windows as
-       fct_improvement_impact)? z > 0 means fewer tickets after than before. #}
-    select
-        pairs.item_id,
-        pairs.theme_id,
-        sum(case
-            when ticket_themes.created_at >= {{ dbt.dateadd('day', -1 * var('impact_window_days'), 'items.shipped_at') }}
-                and ticket_themes.created_at < items.shipped_at then 1 else 0 end) as tickets_before_shipped,
-        sum(case
-            when ticket_themes.created_at >= {{ dbt.dateadd('day', var('impact_settle_days'), 'items.shipped_at') }}
-                and ticket_themes.created_at < {{ dbt.dateadd('day', var('impact_settle_days') + var('impact_window_days'), 'items.shipped_at') }}
-                then 1 else 0 end) as tickets_after_shipped
-    from pairs
-    inner join items
-        on pairs.item_id = items.item_id
-    left join ticket_themes
-        on pairs.theme_id = ticket_themes.theme_id
-    where items.shipped_at is not null
     group by pairs.item_id, pairs.theme_id
 
 ),
@@ -155,11 +126,11 @@ final as (
         semantic.similarity,
         semantic.similarity_rank,
         semantic.theme_agreement,
-        temporal.theme_tickets_before_created,
-        coalesce({{ rise_z_score('rising.tickets_recent', 'rising.tickets_baseline',
+        coalesce(temporal.theme_tickets_before_created, 0) as theme_tickets_before_created,
+        coalesce({{ rise_z_score('temporal.tickets_recent', 'temporal.tickets_baseline',
                                  var('link_rise_days'), var('link_rise_baseline_days')) }}, 0)
             as rise_before_created_z,
-        coalesce({{ drop_z_score('shipping.tickets_before_shipped', 'shipping.tickets_after_shipped') }}, 0)
+        coalesce({{ drop_z_score('temporal.tickets_before_shipped', 'temporal.tickets_after_shipped') }}, 0)
             as drop_after_shipped_z,
         (
             {%- for label in var('support_labels') %}
@@ -181,12 +152,6 @@ final as (
     left join semantic
         on pairs.item_id = semantic.item_id
         and pairs.theme_id = semantic.theme_id
-    left join rising
-        on pairs.item_id = rising.item_id
-        and pairs.theme_id = rising.theme_id
-    left join shipping
-        on pairs.item_id = shipping.item_id
-        and pairs.theme_id = shipping.theme_id
 
 )
 
