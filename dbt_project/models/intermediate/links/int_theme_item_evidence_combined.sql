@@ -94,16 +94,16 @@ temporal as (
     select
         pairs.item_id,
         pairs.theme_id,
-        sum(case when ticket_themes.created_at >= {{ lookback_start }}
-            and ticket_themes.created_at < items.created_at then 1 else 0 end) as theme_tickets_before_created,
-        sum(case when ticket_themes.created_at >= {{ rise_start }}
-            and ticket_themes.created_at < items.created_at then 1 else 0 end) as tickets_recent,
-        sum(case when ticket_themes.created_at >= {{ baseline_start }}
-            and ticket_themes.created_at < {{ rise_start }} then 1 else 0 end) as tickets_baseline,
-        sum(case when ticket_themes.created_at >= {{ before_shipped_start }}
-            and ticket_themes.created_at < items.shipped_at then 1 else 0 end) as tickets_before_shipped,
-        sum(case when ticket_themes.created_at >= {{ after_shipped_start }}
-            and ticket_themes.created_at < {{ after_shipped_end }} then 1 else 0 end) as tickets_after_shipped
+        cast(sum(case when ticket_themes.created_at >= {{ lookback_start }}
+            and ticket_themes.created_at < items.created_at then 1 else 0 end) as {{ dbt.type_bigint() }}) as theme_tickets_before_created,
+        cast(sum(case when ticket_themes.created_at >= {{ rise_start }}
+            and ticket_themes.created_at < items.created_at then 1 else 0 end) as {{ dbt.type_bigint() }}) as tickets_recent,
+        cast(sum(case when ticket_themes.created_at >= {{ baseline_start }}
+            and ticket_themes.created_at < {{ rise_start }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as tickets_baseline,
+        cast(sum(case when ticket_themes.created_at >= {{ before_shipped_start }}
+            and ticket_themes.created_at < items.shipped_at then 1 else 0 end) as {{ dbt.type_bigint() }}) as tickets_before_shipped,
+        cast(sum(case when ticket_themes.created_at >= {{ after_shipped_start }}
+            and ticket_themes.created_at < {{ after_shipped_end }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as tickets_after_shipped
     from pairs
     inner join items
         on pairs.item_id = items.item_id
