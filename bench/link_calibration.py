@@ -9,8 +9,11 @@ quarter against the truth. Writes ``bench/results/link_calibration.json``.
 
     .venv/bin/python bench/link_calibration.py --warehouse state/warehouse.duckdb --demo state/demo
     .venv/bin/python bench/link_calibration.py --warehouse W --demo D --evaluate
+    .venv/bin/python bench/link_calibration.py --warehouse W1 --demo D1 --warehouse W2 --demo D2
 
-Fit on one seed and evaluate on another: the coefficients must not be tuned to one demo.
+Several --warehouse/--demo pairs are pooled into one fit (e.g. a large and a small demo, so the
+coefficients hold at both volumes); --evaluate then scores each. Fit on some seeds and evaluate on
+another: the coefficients must not be tuned to one demo.
 """
 
 from __future__ import annotations
@@ -53,11 +56,30 @@ def features(con: duckdb.DuckDBPyConnection, temporal: bool = False) -> tuple[li
     return pairs, x
 
 
+def _evaluate(warehouse: Path, demo: Path) -> dict[str, object]:
+    """Print and return link precision, recall and the quarterly share of one warehouse's marts."""
+    ev = evaluate_links(warehouse, demo)
+    print(f"\n{warehouse}: accepted links {ev.accepted_links}, precision {ev.precision:.3f}, "
+          f"recall {ev.recall:.3f} ({ev.found_items}/{ev.driven_items} driven items found, "
+          f"{ev.false_items} roadmap items linked); driving theme right for "
+          f"{ev.correct_driving_items}/{ev.support_driven_items} support-driven items ({ev.driving_precision:.3f})")
+    print(f"{'quarter':8} {'shipped':>7} {'measured':>9} {'lower':>6} {'upper':>6} {'truth':>6} {'error':>6}")
+    fmt = lambda v: "" if v is None else f"{v:.3f}"  # noqa: E731
+    for q in ev.quarters:
+        print(f"{q.quarter:8} {q.shipped:7d} {fmt(q.measured):>9} {fmt(q.lower):>6} {fmt(q.upper):>6} "
+              f"{fmt(q.truth):>6} {fmt(q.error):>6}")
+    return {"warehouse": str(warehouse), "precision": ev.precision, "recall": ev.recall,
+            "driving_precision": ev.driving_precision, "false_items": ev.false_items,
+            "max_share_error": ev.max_share_error, "quarters": [q.__dict__ for q in ev.quarters]}
+
+
 def main() -> None:
     """Fit, print and save."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--warehouse", type=Path, required=True)
-    parser.add_argument("--demo", type=Path, required=True, help="demo export folder with truth/")
+    parser.add_argument("--warehouse", type=Path, required=True, action="append",
+                        help="a warehouse built from a demo export (repeat to pool several)")
+    parser.add_argument("--demo", type=Path, required=True, action="append",
+                        help="the demo export folder with truth/ of each --warehouse, in the same order")
     parser.add_argument("--evaluate", action="store_true", help="also score the marts against truth")
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit")
     parser.add_argument("--temporal", action="store_true",
@@ -66,13 +88,19 @@ def main() -> None:
 
     from sklearn.linear_model import LogisticRegression
 
-    con = duckdb.connect(str(args.warehouse), read_only=True)
-    try:
-        pairs, x = features(con, args.temporal)
-        labels = {(t, i): y for t, i, y in pair_labels(con, args.demo)}
-    finally:
-        con.close()
-    y = np.array([labels[p] for p in pairs], dtype=int)
+    if len(args.warehouse) != len(args.demo):
+        parser.error("give one --demo for each --warehouse")
+    blocks, targets = [], []
+    for warehouse, demo in zip(args.warehouse, args.demo, strict=True):
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            pairs, x_one = features(con, args.temporal)
+            labels = {(t, i): y for t, i, y in pair_labels(con, demo)}
+        finally:
+            con.close()
+        blocks.append(x_one)
+        targets.append(np.array([labels[p] for p in pairs], dtype=int))
+    x, y = np.vstack(blocks), np.concatenate(targets)
     model = LogisticRegression(C=args.c, max_iter=1000).fit(x, y)
     coefficients = {"intercept": round(float(model.intercept_[0]), 3)}
     names = FEATURES + TEMPORAL if args.temporal else FEATURES
@@ -96,19 +124,8 @@ def main() -> None:
     result: dict[str, object] = {"pairs": len(y), "positives": int(y.sum()), "coefficients": coefficients,
                                  "brier": brier, "reliability": reliability}
     if args.evaluate:
-        ev = evaluate_links(args.warehouse, args.demo)
-        print(f"\naccepted links {ev.accepted_links}, precision {ev.precision:.3f}, recall {ev.recall:.3f} "
-              f"({ev.found_items}/{ev.driven_items} driven items found, {ev.false_items} roadmap items linked); "
-              f"driving theme right for {ev.correct_driving_items}/{ev.support_driven_items} support-driven items "
-              f"({ev.driving_precision:.3f})")
-        print(f"{'quarter':8} {'shipped':>7} {'measured':>9} {'lower':>6} {'upper':>6} {'truth':>6} {'error':>6}")
-        fmt = lambda v: "" if v is None else f"{v:.3f}"  # noqa: E731
-        for q in ev.quarters:
-            print(f"{q.quarter:8} {q.shipped:7d} {fmt(q.measured):>9} {fmt(q.lower):>6} {fmt(q.upper):>6} "
-                  f"{fmt(q.truth):>6} {fmt(q.error):>6}")
-        result |= {"precision": ev.precision, "recall": ev.recall, "driving_precision": ev.driving_precision,
-                   "max_share_error": ev.max_share_error,
-                   "quarters": [q.__dict__ for q in ev.quarters]}
+        result["evaluations"] = [_evaluate(warehouse, demo)
+                                 for warehouse, demo in zip(args.warehouse, args.demo, strict=True)]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, default=str))
 
