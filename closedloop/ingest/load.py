@@ -189,13 +189,16 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 con.register("__batch", table)
                 con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
             _map(con, spec, entity, batch.is_json)
-            con.execute(
-                "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
-                f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
-                "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
-                [entity.name, source],
-            )
-            report.rows_valid += _stage_valid(con, entity, source)
+            valid = _stage_valid(con, entity, source)
+            report.rows_valid += valid
+            # Most batches have no bad rows: skip the quarantine query, which scans the batch's records.
+            if valid < _count(con, "__mapped"):
+                con.execute(
+                    "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
+                    f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
+                    "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
+                    [entity.name, source],
+                )
             con.execute("BEGIN TRANSACTION")
             try:
                 _merge(con, entity)
