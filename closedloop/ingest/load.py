@@ -16,6 +16,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,12 +24,15 @@ import duckdb
 import pyarrow as pa
 
 from closedloop.ingest.config import SourceSpec, load_config
-from closedloop.ingest.connectors import mapping_sql, read_ahead, read_batches, record_sql
+from closedloop.ingest.connectors import Batch, mapping_sql, read_ahead, read_batches, record_sql
 from closedloop.ingest.errors import UnreadableFileError
 from closedloop.ingest.schema import ENTITIES, Column, Entity, create_all_sql
 from closedloop.redact import redact_sql
 
 log = logging.getLogger("closedloop.ingest")
+
+#: Settings that belong to a connection, not to the database (timestamps are read and written in UTC).
+SESSION_SETTINGS = "SET TimeZone = 'UTC'"
 
 #: Loading order: dimensions first, then facts.
 LOAD_ORDER = ("groups", "agents", "tickets", "ticket_events", "satisfaction_ratings", "qa_audits", "backlog_items")
@@ -87,13 +91,20 @@ def connect(warehouse: Path, memory_limit: str | None = None) -> duckdb.DuckDBPy
     memory_limit = memory_limit or os.environ.get("CLOSEDLOOP_DUCKDB_MEMORY_LIMIT", "1GB")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
-    con.execute("SET TimeZone = 'UTC'")
+    con.execute(SESSION_SETTINGS)
     con.execute(f"SET memory_limit = '{memory_limit}'")
     # Batches commit one by one; checkpoint once per entity instead of after every batch.
     con.execute("SET checkpoint_threshold = '4GB'")
     for stmt in create_all_sql():
         con.execute(stmt)
     return con
+
+
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A second connection to the same warehouse, with the session settings of :func:`connect`."""
+    cursor = con.cursor()
+    cursor.execute(SESSION_SETTINGS)
+    return cursor
 
 
 def load_all(
@@ -160,54 +171,50 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(row[0]) if row else 0
+    # fetchall, not fetchone: DuckDB refuses to unregister a view while a result is unfinished.
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path,
                report: EntityReport) -> None:
+    """Load one file: map each batch and merge it, mapping the next batch while the last one merges.
+
+    The merge (and its commit) runs mostly on one core; mapping, which runs on every core, fills
+    the other one meanwhile. Each stage has its own cursor, as temp tables belong to a connection;
+    the two cursors take turns, so a batch is mapped and merged on the same cursor, and batches
+    merge in file order.
+    """
     source = str(path)
     con.execute("DELETE FROM raw.quarantine WHERE entity = ? AND source_file = ?", [entity.name, source])
-    for batch in read_ahead(read_batches(path, spec)):
-        report.rows_read += batch.table.num_rows
-        con.register("__batch", batch.table)
+    cursors = (_cursor(con), _cursor(con))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closedloop-map") as mapper:
+        staged: duckdb.DuckDBPyConnection | None = None  # holds a mapped batch waiting for its merge
+        mapping: Future[int] | None = None
         try:
-            if batch.is_json:
-                # ltrim stops at the first non-space; trim would decode every line to its end.
-                con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch WHERE ltrim(line) <> ''")
-            else:
-                table = batch.table
-                absent = {canon: src for canon, src in spec.columns.items() if src not in table.column_names}
-                required = sorted(src for canon, src in absent.items() if entity.column(canon).required)
-                if required:
-                    raise UnreadableFileError(path, f"missing column(s) {', '.join(required)} that the "
-                                                    f"{spec.entity} column mapping needs")
-                for src in sorted(set(absent.values())):
-                    log.warning(f"{path}: no column {src!r}; {spec.entity} rows get no value for it")
-                    table = table.append_column(src, pa.nulls(table.num_rows, pa.string()))
-                con.unregister("__batch")
-                con.register("__batch", table)
-                con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
-            _map(con, spec, entity, batch.is_json)
-            valid = _stage_valid(con, entity, source)
-            report.rows_valid += valid
-            # Most batches have no bad rows: skip the quarantine query, which scans the batch's records.
-            if valid < _count(con, "__mapped"):
-                con.execute(
-                    "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
-                    f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
-                    "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
-                    [entity.name, source],
-                )
-            con.execute("BEGIN TRANSACTION")
-            try:
-                _merge(con, entity)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            for number, batch in enumerate(read_ahead(read_batches(path, spec))):
+                report.rows_read += batch.table.num_rows
+                cursor = cursors[number % 2]
+                mapping = mapper.submit(_map_batch, cursor, spec, entity, path, batch)
+                if staged is not None:
+                    previous, staged = staged, None
+                    _merge_batch(previous, entity)
+                # The next batch maps on the cursor that just merged, so wait for this one first.
+                report.rows_valid += mapping.result()
+                staged, mapping = cursor, None
+        except Exception:
+            # As without the overlap, the batches read before a reading error are merged.
+            if staged is not None and mapping is None:
+                _merge_batch(staged, entity)
+            raise
+        else:
+            if staged is not None:
+                _merge_batch(staged, entity)
         finally:
-            con.unregister("__batch")
+            if mapping is not None:
+                wait([mapping])
+            for cursor in cursors:
+                cursor.close()
     rejected = con.execute(
         "SELECT count(DISTINCT source_line) FROM raw.quarantine WHERE entity = ? AND source_file = ?",
         [entity.name, source]).fetchone()
@@ -218,6 +225,53 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
         [entity.name, source]).fetchall():
         key = reason if len(reason) < 80 else reason[:77] + "..."
         report.reasons[key] = report.reasons.get(key, 0) + int(count)
+
+
+def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path, batch: Batch) -> int:
+    """Map and validate one batch, quarantine its bad rows and stage the valid ones; return how many are valid."""
+    source = str(path)
+    con.register("__batch", batch.table)
+    try:
+        if batch.is_json:
+            # ltrim stops at the first non-space; trim would decode every line to its end.
+            con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch WHERE ltrim(line) <> ''")
+        else:
+            table = batch.table
+            absent = {canon: src for canon, src in spec.columns.items() if src not in table.column_names}
+            required = sorted(src for canon, src in absent.items() if entity.column(canon).required)
+            if required:
+                raise UnreadableFileError(path, f"missing column(s) {', '.join(required)} that the "
+                                                f"{spec.entity} column mapping needs")
+            for src in sorted(set(absent.values())):
+                log.warning(f"{path}: no column {src!r}; {spec.entity} rows get no value for it")
+                table = table.append_column(src, pa.nulls(table.num_rows, pa.string()))
+            con.unregister("__batch")
+            con.register("__batch", table)
+            con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
+        _map(con, spec, entity, batch.is_json)
+        valid = _stage_valid(con, entity, source)
+        # Most batches have no bad rows: skip the quarantine query, which scans the batch's records.
+        if valid < _count(con, "__mapped"):
+            con.execute(
+                "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
+                f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
+                "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
+                [entity.name, source],
+            )
+        return valid
+    finally:
+        con.unregister("__batch")
+
+
+def _merge_batch(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Merge the batch staged on ``con`` in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _merge(con, entity)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _problems(entity: Entity) -> list[tuple[str, str]]:
