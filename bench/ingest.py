@@ -63,6 +63,7 @@ def main() -> int:
     size_mb = (data / "zendesk" / "tickets.jsonl").stat().st_size / 1e6
 
     rows = []
+    load_before = os.getloadavg()[0]
     home.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=home) as tmp:
         for label, entities in (("tickets", "tickets"),
@@ -75,8 +76,9 @@ def main() -> int:
                          "tickets_per_second": round(tickets / result["seconds"]),
                          "peak_mb": round(result["peak_mb"])})
 
+    load_after = os.getloadavg()[0]
     print(f"\ningest benchmark: {args.tickets:,} tickets ({size_mb:,.0f} MB of Zendesk JSONL), "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+          f"{os.cpu_count()} cores, 1-minute load average {load_before:.1f} before, {load_after:.1f} after")
     print(f"{'run':<16}{'tickets':>12}{'all rows':>12}{'seconds':>10}{'tickets/s':>12}{'peak MB':>10}")
     for r in rows:
         print(f"{r['run']:<16}{r['tickets']:>12,}{r['rows']:>12,}{r['seconds']:>10}{r['tickets_per_second']:>12,}"
@@ -85,7 +87,9 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"benchmark": "ingest", "tickets": args.tickets, "jsonl_mb": round(size_mb),
-                               "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+                               "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                                           "load_average_before": round(load_before, 1),
+                                           "load_average_after": round(load_after, 1)},
                                "results": rows}, indent=2) + "\n")
     print(f"wrote {out}")
     return 0
