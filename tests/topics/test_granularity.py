@@ -1,0 +1,44 @@
+"""How many themes the silhouette curve asks for: the first real peak, not wobbles or template-level rises.
+
+The curves are silhouettes measured on the geometric grid of theme counts (``WardSilhouetteClusterer``
+scores) for real fits: demo exports of 1,500 and 20,000 tickets and CLINC150 train.
+"""
+
+from __future__ import annotations
+
+from topics.cluster import WardSilhouetteClusterer
+
+DEMO_1500 = {2: 0.141, 3: 0.127, 4: 0.162, 5: 0.187, 6: 0.206, 7: 0.229, 8: 0.241, 9: 0.255, 10: 0.249,
+             12: 0.277, 14: 0.299, 16: 0.289, 19: 0.296, 22: 0.303, 26: 0.294, 30: 0.29, 34: 0.303, 40: 0.311,
+             46: 0.328, 54: 0.346, 63: 0.359, 73: 0.372, 85: 0.372, 98: 0.386, 114: 0.387, 133: 0.395, 154: 0.4}
+DEMO_20000_SEED_11 = {2: 0.188, 3: 0.179, 4: 0.203, 5: 0.211, 6: 0.23, 8: 0.264, 9: 0.277, 12: 0.282, 15: 0.3,
+                      18: 0.31, 23: 0.312, 28: 0.314, 35: 0.331, 44: 0.349, 55: 0.374, 68: 0.388, 85: 0.39,
+                      106: 0.398, 132: 0.379, 165: 0.386, 205: 0.379, 256: 0.381, 319: 0.389, 398: 0.393,
+                      497: 0.402, 619: 0.416, 772: 0.415, 962: 0.42}
+CLINC150_TRAIN = {2: 0.072, 3: 0.079, 4: 0.087, 5: 0.077, 6: 0.078, 8: 0.088, 9: 0.091, 12: 0.094, 15: 0.099,
+                  18: 0.111, 23: 0.132, 28: 0.143, 35: 0.163, 44: 0.183, 55: 0.205, 68: 0.228, 85: 0.248,
+                  106: 0.261, 132: 0.273, 165: 0.276, 205: 0.273, 256: 0.269, 319: 0.246, 398: 0.24, 497: 0.227}
+
+
+def _peak_count(curve: dict[int, float]) -> int:
+    counts = sorted(curve)
+    return counts[WardSilhouetteClusterer().peak_index([curve[k] for k in counts])]
+
+
+def test_a_one_point_wobble_on_a_rising_curve_is_not_the_peak():
+    """1,500 demo tickets, 14 planted pain points: the dip after 9 themes is noise, the peak is at 14."""
+    assert _peak_count(DEMO_1500) == 14
+
+
+def test_a_plateau_before_the_template_level_rise_is_the_peak():
+    """Templated tickets rise again at hundreds of themes; the plateau at 18-28 is the pain-point level."""
+    assert _peak_count(DEMO_20000_SEED_11) == 28
+
+
+def test_a_slow_rise_to_a_real_peak_keeps_the_peak():
+    """CLINC150 train (150 intents) rises slowly to its best silhouette at 165 themes."""
+    assert _peak_count(CLINC150_TRAIN) == 165
+
+
+def test_a_curve_that_never_reaches_the_structure_floor_uses_its_best_point():
+    assert _peak_count({2: 0.05, 3: 0.12, 4: 0.2, 6: 0.15, 9: 0.1}) == 4
