@@ -8,7 +8,8 @@
              tickets in the link_rise_days before creation against the link_rise_baseline_days
              before those, as a z-score (the pain point that starts a fix builds up first);
   labels     the item carries one of the support_labels (e.g. customer-reported);
-  shipping   for a shipped item, whether the theme's tickets fell after it shipped (z-score).
+  shipping   for a shipped item, whether the theme's tickets fell after it shipped (z-score; 0
+             until the window after shipping is complete).
   Epics are containers, never linked.
 #}
 with
@@ -30,6 +31,12 @@ ticket_themes as (
     select ticket_id, theme_id, created_at
     from {{ ref('int_ticket_themes_enriched') }}
     where theme_id is not null
+
+),
+
+data_end as (
+
+    select max(created_at) as last_ticket_at from ticket_themes
 
 ),
 
@@ -130,8 +137,13 @@ final as (
         coalesce({{ rise_z_score('temporal.tickets_recent', 'temporal.tickets_baseline',
                                  var('link_rise_days'), var('link_rise_baseline_days')) }}, 0)
             as rise_before_created_z,
-        coalesce({{ drop_z_score('temporal.tickets_before_shipped', 'temporal.tickets_after_shipped') }}, 0)
-            as drop_after_shipped_z,
+        {# 0 until the after-shipping window is complete, as fct_improvement_impact does: a window
+           still open has fewer tickets only because it is still open. #}
+        case
+            when {{ after_shipped_end }} <= data_end.last_ticket_at
+            then coalesce({{ drop_z_score('temporal.tickets_before_shipped', 'temporal.tickets_after_shipped') }}, 0)
+            else 0
+        end as drop_after_shipped_z,
         (
             {%- for label in var('support_labels') %}
             coalesce(items.labels, '') like '%"{{ label }}"%' or
@@ -141,6 +153,7 @@ final as (
     from pairs
     inner join items
         on pairs.item_id = items.item_id
+    cross join data_end
     inner join temporal
         on pairs.item_id = temporal.item_id
         and pairs.theme_id = temporal.theme_id
