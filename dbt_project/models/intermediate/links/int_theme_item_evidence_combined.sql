@@ -116,6 +116,9 @@ temporal as (
         on pairs.item_id = items.item_id
     left join ticket_themes
         on pairs.theme_id = ticket_themes.theme_id
+        {#- only the tickets inside some window: not the theme's whole history for every pair #}
+        and ticket_themes.created_at >= least({{ lookback_start }}, {{ baseline_start }})
+        and ticket_themes.created_at < greatest(items.created_at, coalesce({{ after_shipped_end }}, items.created_at))
     group by pairs.item_id, pairs.theme_id
 
 ),
