@@ -2,7 +2,7 @@
 
 Runs on the suite's shared demo pipeline (1,500 tickets, seed 3, real themes and a real dbt
 build) and compares the link marts with what the generator planted in ``truth/``. The link
-confidence was fitted on a different demo (seed 42, 20,000 tickets), so this is an
+confidence was fitted on two other demos (seeds 7 and 11, 20,000 tickets each), so this is an
 out-of-sample check.
 """
 
@@ -18,13 +18,14 @@ import pytest
 
 from closedloop.demo.link_truth import evaluate_links, item_truth
 
-# Floors below what this demo measured when the test was written (driving-theme precision 0.76,
-# recall 0.61, worst quarter 0.13 from the planted share, no roadmap item linked). The issue's targets (precision 0.9,
-# recall 0.8, every quarter within 0.05) are measured on the default 20,000-ticket demo by
-# bench/link_calibration.py; these floors catch regressions on the suite's small demo.
-DRIVING_PRECISION_FLOOR = 0.7
-RECALL_FLOOR = 0.55
-SHARE_ERROR_CEILING = 0.25
+# The issue's targets for link precision and recall (measured on this demo when written: 0.966
+# and 0.903, no roadmap item linked). Its share target (every quarter within 0.05 of the planted
+# share) is not met: this demo's worst quarter measured 0.074 (one or two missed fixes in a quarter
+# of 15-27 improvements), so the ceiling here catches regressions only.
+PRECISION_FLOOR = 0.9
+RECALL_FLOOR = 0.8
+DRIVING_PRECISION_FLOOR = 0.9
+SHARE_ERROR_CEILING = 0.1
 
 
 def _rows(home: Path, sql: str) -> list[tuple]:
@@ -39,6 +40,7 @@ def evaluation(demo_pipeline: dict[str, Any]):
 
 def test_support_driven_items_are_found_with_their_planted_driving_theme(evaluation):
     assert evaluation.accepted_links > 0
+    assert evaluation.precision >= PRECISION_FLOOR, evaluation
     assert evaluation.driving_precision >= DRIVING_PRECISION_FLOOR, evaluation
     assert evaluation.recall >= RECALL_FLOOR, evaluation
 

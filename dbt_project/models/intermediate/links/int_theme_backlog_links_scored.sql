@@ -2,8 +2,9 @@
   One row per (theme, backlog item) pair with evidence, scored and reviewed.
 
   confidence is a logistic function of the evidence (explicit share and presence, semantic
-  similarity, the theme's volume and its rise before the item was created, support labels, the
-  fall of its volume after the item shipped), with the
+  similarity, the theme's volume and its rise before the item was created, support labels, how
+  often the item's tracker component holds explicit fixes and of which theme, the fall of its
+  volume after the item shipped), with the
   coefficients in the link_confidence var. They were fitted against the demo generator's planted
   driving themes (bench/link_calibration.py), so confidence reads as the probability that the
   theme drove the item on data like the demo's; DECISIONS.md says how to refit them.
@@ -26,6 +27,8 @@
             + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
             + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
             + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
+            + {{ w.component_fix_rate }} * coalesce(evidence.component_fix_rate, 0)
+            + {{ w.component_theme }} * coalesce(evidence.component_fix_rate, 0) * coalesce(evidence.component_theme_share, 0)
             + {{ w.rise_z }} * greatest(least(coalesce(evidence.rise_before_created_z, 0), 6), -3)
 {%- endset -%}
 with
@@ -84,6 +87,8 @@ scored as (
         coalesce(evidence.rise_before_created_z, 0) as rise_before_created_z,
         coalesce(evidence.drop_after_shipped_z, 0) as drop_after_shipped_z,
         coalesce(evidence.has_support_label, false) as has_support_label,
+        coalesce(evidence.component_fix_rate, 0) as component_fix_rate,
+        coalesce(evidence.component_theme_share, 0) as component_theme_share,
         1.0 / (1.0 + exp(-({{ before_shipping_logit }}
             + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 6), -3)
         ))) as model_confidence,
@@ -104,6 +109,25 @@ scored as (
     left join rejected as rejected_item
         on reviewed_pairs.item_id = rejected_item.item_id
         and rejected_item.theme_id = '*'
+
+),
+
+ranked as (
+
+    {# Without explicit evidence or a review, an item is attributed to its single most likely
+       theme: themes of the same component or neighbouring subjects otherwise all pass the
+       threshold together (one semantic link per item; explicit and confirmed links are kept). #}
+    select
+        scored.*,
+        row_number() over (
+            partition by item_id
+            order by case when is_rejected then 1 else 0 end, model_confidence desc, theme_id
+        ) as item_rank,
+        row_number() over (
+            partition by item_id
+            order by case when is_rejected then 1 else 0 end, pre_ship_confidence desc, theme_id
+        ) as item_rank_before_shipping
+    from scored
 
 ),
 
@@ -134,6 +158,8 @@ final as (
         rise_before_created_z,
         drop_after_shipped_z,
         has_support_label,
+        component_fix_rate,
+        component_theme_share,
         is_confirmed,
         is_rejected,
         case
@@ -141,6 +167,7 @@ final as (
             when is_confirmed then true
             else model_confidence >= {{ var('link_confidence_threshold') }}
                 and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
+                and (explicit_tickets > 0 or item_rank = 1)
         end as is_accepted,
         {# The same decision without the after-shipping evidence: impact is only claimed for links
            made without looking at what happened after the item shipped. #}
@@ -149,6 +176,7 @@ final as (
             when is_confirmed then true
             else pre_ship_confidence >= {{ var('link_confidence_threshold') }}
                 and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
+                and (explicit_tickets > 0 or item_rank_before_shipping = 1)
         end as is_accepted_before_shipping,
         {{ dbt.concat([
             "case when is_confirmed then " ~ dbt.concat(["'confirmed by '", "coalesce(reviewer, 'a reviewer')", "'; '"]) ~ " else '' end",
@@ -160,8 +188,9 @@ final as (
             "case when rise_before_created_z >= 2 then " ~ dbt.concat(["'; rising before creation (z '", dbt.cast("round(rise_before_created_z, 1)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
             "case when drop_after_shipped_z >= 2 then " ~ dbt.concat(["'; fell after shipping (z '", dbt.cast("round(drop_after_shipped_z, 1)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
             "case when has_support_label then '; support label' else '' end",
+            "case when component_fix_rate * component_theme_share >= 0.1 then " ~ dbt.concat(["'; its component: '", dbt.cast(dbt.cast("round(100 * component_fix_rate)", dbt.type_bigint()), api.Column.translate_type("string")), "'% of other items are explicit fixes, '", dbt.cast(dbt.cast("round(100 * component_theme_share)", dbt.type_bigint()), api.Column.translate_type("string")), "'% of them of this theme'"]) ~ " else '' end",
         ]) }} as evidence
-    from scored
+    from ranked
 
 )
 

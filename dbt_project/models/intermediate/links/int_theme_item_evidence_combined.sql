@@ -8,6 +8,11 @@
              tickets in the link_rise_days before creation against the link_rise_baseline_days
              before those, as a z-score (the pain point that starts a fix builds up first);
   labels     the item carries one of the support_labels (e.g. customer-reported);
+  component  how often the other items with the item's tracker components are explicit fixes
+             (component_fix_rate), and of this theme (component_theme_share): an engineer's
+             "Ledger credit job drops events" in component Deposits, citing no ticket, most
+             likely fixes the theme that the Deposits items citing tickets fix. Learnt from the
+             explicit links alone;
   shipping   for a shipped item, whether the theme's tickets fell after it shipped (z-score; 0
              until the window after shipping is complete).
   Epics are containers, never linked.
@@ -20,7 +25,8 @@ items as (
         item_id,
         created_at,
         shipped_at,
-        labels
+        labels,
+        components
     from {{ ref('stg_backlog__items') }}
     where item_type <> 'epic'
 
@@ -65,6 +71,51 @@ explicit_totals as (
     select item_id, sum(explicit_tickets) as referenced_tickets
     from explicit
     group by item_id
+
+),
+
+{# An item is an explicit fix of a theme when at least half of its referenced tickets (that have
+   a theme) are in it; a stray ticket of another theme does not make it one. Components are
+   compared as the item's whole component list (most items have one). #}
+explicit_fixes as (
+
+    select explicit.item_id, explicit.theme_id
+    from explicit
+    inner join explicit_totals
+        on explicit.item_id = explicit_totals.item_id
+    where 2 * explicit.explicit_tickets >= explicit_totals.referenced_tickets
+
+),
+
+fixed_items as (
+
+    select distinct item_id
+    from explicit_fixes
+
+),
+
+component_items as (
+
+    select
+        items.components,
+        count(*) as component_items,
+        count(fixed_items.item_id) as component_fixes
+    from items
+    left join fixed_items
+        on items.item_id = fixed_items.item_id
+    where items.components is not null and items.components <> '[]'
+    group by items.components
+
+),
+
+component_theme_fixes as (
+
+    select items.components, explicit_fixes.theme_id, count(*) as theme_fixes
+    from explicit_fixes
+    inner join items
+        on explicit_fixes.item_id = items.item_id
+    where items.components is not null and items.components <> '[]'
+    group by items.components, explicit_fixes.theme_id
 
 ),
 
@@ -152,7 +203,18 @@ final as (
             coalesce(items.labels, '') like '%"{{ label }}"%' or
             {%- endfor %}
             false
-        ) as has_support_label
+        ) as has_support_label,
+        {# The item's tracker components, learnt from the other items (the item itself left out):
+           component_fix_rate     the share of the component's items that are explicit fixes
+                                  (of any theme): high for a component of fixes, low for one of
+                                  roadmap work;
+           component_theme_share  the share of the component's explicit fixes that fix this theme. #}
+        coalesce({{ safe_divide(
+            'component_items.component_fixes - case when own_fixed_item.item_id is not null then 1 else 0 end',
+            'component_items.component_items - 1') }}, 0) as component_fix_rate,
+        coalesce({{ safe_divide(
+            'coalesce(component_theme_fixes.theme_fixes, 0) - case when own_fix.item_id is not null then 1 else 0 end',
+            'component_items.component_fixes - case when own_fixed_item.item_id is not null then 1 else 0 end') }}, 0) as component_theme_share
     from pairs
     inner join items
         on pairs.item_id = items.item_id
@@ -168,6 +230,16 @@ final as (
     left join semantic
         on pairs.item_id = semantic.item_id
         and pairs.theme_id = semantic.theme_id
+    left join component_items
+        on items.components = component_items.components
+    left join component_theme_fixes
+        on items.components = component_theme_fixes.components
+        and pairs.theme_id = component_theme_fixes.theme_id
+    left join fixed_items as own_fixed_item
+        on pairs.item_id = own_fixed_item.item_id
+    left join explicit_fixes as own_fix
+        on pairs.item_id = own_fix.item_id
+        and pairs.theme_id = own_fix.theme_id
 
 )
 

@@ -44,6 +44,8 @@ final as (
         links.theme_tickets_before_created,
         links.rise_before_created_z,
         links.drop_after_shipped_z,
+        links.component_fix_rate,
+        links.component_theme_share,
         links.is_confirmed,
         links.is_rejected,
         links.is_accepted
