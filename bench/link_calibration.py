@@ -3,9 +3,10 @@
 Reads a warehouse that ``closedloop run`` built from a demo export, labels every evidence pair
 of ``intermediate.int_theme_item_evidence_combined`` with the planted truth (is this theme the
 item's driving theme?), fits a logistic regression on the evidence features, and prints the
-coefficients to put in ``dbt_project.yml`` (var ``link_confidence``). With ``--evaluate`` it
-also reads the marts and prints link precision and recall and the support-driven share per
-quarter against the truth. Writes ``bench/results/link_calibration.json``.
+coefficients to put in ``dbt_project.yml`` (vars ``link_confidence`` and, fitted without the
+component terms for items that have no tracker components, ``link_confidence_without_components``).
+With ``--evaluate`` it also reads the marts and prints link precision and recall and the
+support-driven share per quarter against the truth. Writes ``bench/results/link_calibration.json``.
 
     .venv/bin/python bench/link_calibration.py --warehouse state/warehouse.duckdb --demo state/demo
     .venv/bin/python bench/link_calibration.py --warehouse W --demo D --evaluate
@@ -13,8 +14,8 @@ quarter against the truth. Writes ``bench/results/link_calibration.json``.
 
 Several --warehouse/--demo pairs are pooled into one fit (e.g. a large and a small demo, so the
 coefficients hold at both volumes); --evaluate then scores each. Fit on some seeds and evaluate on
-another: the coefficients must not be tuned to one demo (the shipped ones: seeds 7 and 11, 20,000 tickets each;
-seeds 3 and 42 held out, see dbt_project/DECISIONS.md).
+another: the coefficients must not be tuned to one demo (the shipped ones: seeds 7 and 11, 20,000
+tickets each; seeds 3 and 42 held out, see dbt_project/DECISIONS.md).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "link_calibration.json"
 FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "top_theme", "log_tickets_before",
             "support_label", "component_fix_rate", "component_theme")
+COMPONENT = ("component_fix_rate", "component_theme")
+"""Left out of ``link_confidence_without_components``, the set for items without tracker components."""
 TEMPORAL = ("rise_z", "drop_z")
 """Fitted only with --temporal: the shipped defaults give them no weight (see DECISIONS.md)."""
 
@@ -103,14 +106,20 @@ def main() -> None:
         blocks.append(x_one)
         targets.append(np.array([labels[p] for p in pairs], dtype=int))
     x, y = np.vstack(blocks), np.concatenate(targets)
+    names = FEATURES + TEMPORAL if args.temporal else FEATURES
     model = LogisticRegression(C=args.c, max_iter=1000).fit(x, y)
     coefficients = {"intercept": round(float(model.intercept_[0]), 3)}
-    names = FEATURES + TEMPORAL if args.temporal else FEATURES
     coefficients |= {name: round(float(w), 3) for name, w in zip(names, model.coef_[0], strict=True)}
+    # The set for items without tracker components: the same fit without the component terms.
+    kept = [i for i, name in enumerate(names) if name not in COMPONENT]
+    plain = LogisticRegression(C=args.c, max_iter=1000).fit(x[:, kept], y)
+    without_components = {"intercept": round(float(plain.intercept_[0]), 3)}
+    without_components |= {names[i]: round(float(w), 3) for i, w in zip(kept, plain.coef_[0], strict=True)}
     print(f"pairs: {len(y):,}  driving pairs: {int(y.sum()):,}")
-    print("link_confidence:")
-    for name, value in coefficients.items():
-        print(f"  {name}: {value}")
+    for var, values in (("link_confidence", coefficients), ("link_confidence_without_components", without_components)):
+        print(f"{var}:")
+        for name, value in values.items():
+            print(f"  {name}: {value}")
     predicted = model.predict_proba(x)[:, 1]
     brier = float(np.mean((predicted - y) ** 2))
     print(f"\nreliability (in-sample; Brier {brier:.4f}):")
@@ -124,7 +133,8 @@ def main() -> None:
             reliability.append(row)
             print(f"{row['bin']:>12} {row['pairs']:6d} {row['mean_p']:7.3f} {row['observed']:9.3f}")
     result: dict[str, object] = {"pairs": len(y), "positives": int(y.sum()), "coefficients": coefficients,
-                                 "brier": brier, "reliability": reliability}
+                                 "coefficients_without_components": without_components, "brier": brier,
+                                 "reliability": reliability}
     if args.evaluate:
         result["evaluations"] = [_evaluate(warehouse, demo)
                                  for warehouse, demo in zip(args.warehouse, args.demo, strict=True)]

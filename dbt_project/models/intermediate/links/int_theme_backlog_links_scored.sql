@@ -5,7 +5,8 @@
   similarity, the theme's volume and its rise before the item was created, support labels, how
   often the item's tracker component holds explicit fixes and of which theme, the fall of its
   volume after the item shipped), with the
-  coefficients in the link_confidence var. They were fitted against the demo generator's planted
+  coefficients in the link_confidence var (link_confidence_without_components for items that have
+  no tracker components). They were fitted against the demo generator's planted
   driving themes (bench/link_calibration.py), so confidence reads as the probability that the
   theme drove the item on data like the demo's; DECISIONS.md says how to refit them.
 
@@ -16,20 +17,16 @@
   Human review (the link_reviews seed) wins: a confirmed pair counts with confidence 1, a rejected
   pair (or every pair of an item rejected with theme_id '*') never counts.
 #}
+{#- Items with tracker components are scored with link_confidence; items without any with
+    link_confidence_without_components, fitted on the same demos without the component terms (the
+    full set would treat every such item like one in a component of roadmap work). -#}
 {%- set w = var('link_confidence') -%}
-{#- The evidence known when the item was created; the after-shipping term is added separately. -#}
+{%- set w0 = var('link_confidence_without_components') -%}
 {%- set before_shipping_logit -%}
-            {{ w.intercept }}
-            + {{ w.explicit_share }} * coalesce(evidence.explicit_share, 0)
-            + {{ w.explicit_any }} * case when coalesce(evidence.explicit_tickets, 0) > 0 then 1 else 0 end
-            + {{ w.similarity }} * coalesce(evidence.similarity, 0)
-            + {{ w.agreement }} * coalesce(evidence.similarity, 0) * coalesce(evidence.theme_agreement, 0)
-            + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
-            + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
-            + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
-            + {{ w.component_fix_rate }} * coalesce(evidence.component_fix_rate, 0)
-            + {{ w.component_theme }} * coalesce(evidence.component_fix_rate, 0) * coalesce(evidence.component_theme_share, 0)
-            + {{ w.rise_z }} * greatest(least(coalesce(evidence.rise_before_created_z, 0), 6), -3)
+case when evidence.has_components then {{ link_logit(w) }} else {{ link_logit(w0) }} end
+{%- endset -%}
+{%- set logit -%}
+case when evidence.has_components then {{ link_logit(w, after_shipping=true) }} else {{ link_logit(w0, after_shipping=true) }} end
 {%- endset -%}
 with
 
@@ -89,9 +86,7 @@ scored as (
         coalesce(evidence.has_support_label, false) as has_support_label,
         coalesce(evidence.component_fix_rate, 0) as component_fix_rate,
         coalesce(evidence.component_theme_share, 0) as component_theme_share,
-        1.0 / (1.0 + exp(-({{ before_shipping_logit }}
-            + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 6), -3)
-        ))) as model_confidence,
+        1.0 / (1.0 + exp(-({{ logit }}))) as model_confidence,
         1.0 / (1.0 + exp(-({{ before_shipping_logit }}))) as pre_ship_confidence,
         confirmed.item_id is not null as is_confirmed,
         confirmed.reviewer,

@@ -204,6 +204,7 @@ final as (
             {%- endfor %}
             false
         ) as has_support_label,
+        coalesce(items.components, '[]') <> '[]' as has_components,
         {# The item's tracker components, learnt from the other items (the item itself left out):
            component_fix_rate     the share of the component's items that are explicit fixes
                                   (of any theme): high for a component of fixes, low for one of
