@@ -131,6 +131,13 @@ pairs as (
     select item_id, theme_id from explicit
     union
     select item_id, theme_id from semantic
+    union
+    {# Themes that other items of the item's components fix explicitly, even when the item's
+       text is not among its most similar themes. #}
+    select items.item_id, component_theme_fixes.theme_id
+    from items
+    inner join component_theme_fixes
+        on items.components = component_theme_fixes.components
 
 ),
 
