@@ -29,6 +29,7 @@ import duckdb
 
 from closedloop.demo import generate
 from closedloop.ingest import load_all
+from closedloop.ingest.schema import create_all_sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_DIR = ROOT / "dbt_project"
@@ -103,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict[str, Any]] = []
     for run in range(args.runs):
         shutil.copyfile(raw, warehouse)
+        with duckdb.connect(str(warehouse)) as con:  # a raw warehouse kept from an older version
+            for statement in create_all_sql():  # lacks the tables added since (all IF NOT EXISTS)
+                con.execute(statement)
         print(f"dbt build {run + 1}/{args.runs} on {args.tickets:,} tickets ...", flush=True)
         seconds, results = dbt_build(warehouse, work)
         nodes = results["results"]
