@@ -1,6 +1,7 @@
 {#- The logit of a theme-to-item link's confidence with the coefficients w (a link_confidence
-    var): the evidence known when the item was created, plus the fall after shipping when
-    after_shipping. Component terms count only when w has them. -#}
+    var), over the columns of the `evidence` relation (int_theme_item_evidence_combined): the
+    evidence known when the item was created, plus the fall after shipping when after_shipping.
+    Component terms only when w has them (link_confidence_without_components has none). -#}
 {% macro link_logit(w, after_shipping=false) -%}
     ({{ w.intercept }}
     + {{ w.explicit_share }} * coalesce(evidence.explicit_share, 0)
@@ -10,8 +11,10 @@
     + {{ w.top_theme }} * case when evidence.similarity_rank = 1 then 1 else 0 end
     + {{ w.log_tickets_before }} * ln(1 + coalesce(evidence.theme_tickets_before_created, 0))
     + {{ w.support_label }} * case when evidence.has_support_label then 1 else 0 end
-    + {{ w.get('component_fix_rate', 0) }} * coalesce(evidence.component_fix_rate, 0)
-    + {{ w.get('component_theme', 0) }} * coalesce(evidence.component_fix_rate, 0) * coalesce(evidence.component_theme_share, 0)
+    {%- if 'component_fix_rate' in w %}
+    + {{ w.component_fix_rate }} * coalesce(evidence.component_fix_rate, 0)
+    + {{ w.component_theme }} * coalesce(evidence.component_fix_rate, 0) * coalesce(evidence.component_theme_share, 0)
+    {%- endif %}
     + {{ w.rise_z }} * greatest(least(coalesce(evidence.rise_before_created_z, 0), 6), -3)
     {%- if after_shipping %}
     + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 6), -3)

@@ -26,7 +26,7 @@ items as (
         created_at,
         shipped_at,
         labels,
-        components
+        nullif(components, '[]') as components
     from {{ ref('stg_backlog__items') }}
     where item_type <> 'epic'
 
@@ -103,7 +103,7 @@ component_items as (
     from items
     left join fixed_items
         on items.item_id = fixed_items.item_id
-    where items.components is not null and items.components <> '[]'
+    where items.components is not null
     group by items.components
 
 ),
@@ -114,7 +114,7 @@ component_theme_fixes as (
     from explicit_fixes
     inner join items
         on explicit_fixes.item_id = items.item_id
-    where items.components is not null and items.components <> '[]'
+    where items.components is not null
     group by items.components, explicit_fixes.theme_id
 
 ),
@@ -211,7 +211,7 @@ final as (
             {%- endfor %}
             false
         ) as has_support_label,
-        coalesce(items.components, '[]') <> '[]' as has_components,
+        items.components is not null as has_components,
         {# The item's tracker components, learnt from the other items (the item itself left out):
            component_fix_rate     the share of the component's items that are explicit fixes
                                   (of any theme): high for a component of fixes, low for one of
