@@ -14,8 +14,8 @@ support-driven share per quarter against the truth. Writes ``bench/results/link_
 
 Several --warehouse/--demo pairs are pooled into one fit (e.g. a large and a small demo, so the
 coefficients hold at both volumes); --evaluate then scores each. Fit on some seeds and evaluate on
-another: the coefficients must not be tuned to one demo (the shipped ones: seeds 7 and 11, 20,000
-tickets each; seeds 3 and 42 held out, see dbt_project/DECISIONS.md).
+another: the coefficients must not be tuned to one demo (the shipped ones: seeds 5, 7, 11, 13 and
+21, 20,000 tickets each; seeds 3 and 42 held out, see dbt_project/DECISIONS.md).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from closedloop.demo.link_truth import evaluate_links, pair_labels
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "link_calibration.json"
 FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "top_theme", "log_tickets_before",
-            "support_label", "component_fix_rate", "component_theme")
-COMPONENT = ("component_fix_rate", "component_theme")
+            "support_label", "component_fix_rate", "component_theme", "sibling_fix")
+COMPONENT = ("component_fix_rate", "component_theme", "sibling_fix")
 """Left out of ``link_confidence_without_components``, the set for items without tracker components."""
 TEMPORAL = ("rise_z", "drop_z")
 """Fitted only with --temporal: the shipped defaults give them no weight (see DECISIONS.md)."""
@@ -50,13 +50,14 @@ def features(con: duckdb.DuckDBPyConnection, temporal: bool = False) -> tuple[li
         "SELECT theme_id, item_id, explicit_share, explicit_tickets > 0, coalesce(similarity, 0), "
         "coalesce(similarity, 0) * coalesce(theme_agreement, 0), coalesce(similarity_rank = 1, false), "
         "theme_tickets_before_created, has_support_label, "
-        "component_fix_rate, component_fix_rate * component_theme_share, "
+        "component_fix_rate, component_fix_rate * component_theme_share, sibling_fixes > 0, "
         "greatest(least(coalesce(rise_before_created_z, 0), 6), -3), "
         "greatest(least(coalesce(drop_after_shipped_z, 0), 6), -3) "
         "FROM intermediate.int_theme_item_evidence_combined").fetchall()
     pairs = [(r[0], r[1]) for r in rows]
-    width = 11 if temporal else 9
-    x = np.array([[r[2], float(r[3]), r[4], r[5], float(r[6]), math.log1p(r[7]), float(r[8]), *r[9:13]][:width]
+    width = 12 if temporal else 10
+    x = np.array([[r[2], float(r[3]), r[4], r[5], float(r[6]), math.log1p(r[7]), float(r[8]), r[9], r[10],
+                   float(r[11]), *r[12:14]][:width]
                   for r in rows], dtype=float)
     return pairs, x
 

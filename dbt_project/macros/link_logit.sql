@@ -15,6 +15,9 @@
     + {{ w.component_fix_rate }} * coalesce(evidence.component_fix_rate, 0)
     + {{ w.component_theme }} * coalesce(evidence.component_fix_rate, 0) * coalesce(evidence.component_theme_share, 0)
     {%- endif %}
+    {%- if 'sibling_fix' in w %}
+    + {{ w.sibling_fix }} * case when coalesce(evidence.sibling_fixes, 0) > 0 then 1 else 0 end
+    {%- endif %}
     + {{ w.rise_z }} * greatest(least(coalesce(evidence.rise_before_created_z, 0), 6), -3)
     {%- if after_shipping %}
     + {{ w.drop_z }} * greatest(least(coalesce(evidence.drop_after_shipped_z, 0), 6), -3)

@@ -12,7 +12,10 @@
              (component_fix_rate), and of this theme (component_theme_share): an engineer's
              "Ledger credit job drops events" in component Deposits, citing no ticket, most
              likely fixes the theme that the Deposits items citing tickets fix. Learnt from the
-             explicit links alone;
+             explicit links alone; and whether another item of the same components, created
+             within link_sibling_days of this one, is an explicit fix of this theme
+             (sibling_fixes): a pain point that gets fixed often gets several items at once, and
+             only some of them cite tickets;
   shipping   for a shipped item, whether the theme's tickets fell after it shipped (z-score; 0
              until the window after shipping is complete).
   Epics are containers, never linked.
@@ -119,6 +122,24 @@ component_theme_fixes as (
 
 ),
 
+{# Explicit fixes of a theme among the other items of the same components created within
+   link_sibling_days of the item: the same fix cycle (e.g. a crash ticket citing tickets and the
+   engineer's "OOM in KlineChartView" opened the same week). #}
+sibling_fixes as (
+
+    select items.item_id, explicit_fixes.theme_id, count(*) as sibling_fixes
+    from items
+    inner join items as siblings
+        on items.components = siblings.components
+        and items.item_id <> siblings.item_id
+    inner join explicit_fixes
+        on siblings.item_id = explicit_fixes.item_id
+    where siblings.created_at >= {{ dbt.dateadd('day', -1 * var('link_sibling_days'), 'items.created_at') }}
+        and siblings.created_at <= {{ dbt.dateadd('day', var('link_sibling_days'), 'items.created_at') }}
+    group by items.item_id, explicit_fixes.theme_id
+
+),
+
 semantic as (
 
     select theme_id, item_id, similarity, similarity_rank, theme_agreement
@@ -222,7 +243,8 @@ final as (
             'component_items.component_items - 1') }}, 0) as component_fix_rate,
         coalesce({{ safe_divide(
             'coalesce(component_theme_fixes.theme_fixes, 0) - case when own_fix.item_id is not null then 1 else 0 end',
-            'component_items.component_fixes - case when own_fixed_item.item_id is not null then 1 else 0 end') }}, 0) as component_theme_share
+            'component_items.component_fixes - case when own_fixed_item.item_id is not null then 1 else 0 end') }}, 0) as component_theme_share,
+        coalesce(sibling_fixes.sibling_fixes, 0) as sibling_fixes
     from pairs
     inner join items
         on pairs.item_id = items.item_id
@@ -243,6 +265,9 @@ final as (
     left join component_theme_fixes
         on items.components = component_theme_fixes.components
         and pairs.theme_id = component_theme_fixes.theme_id
+    left join sibling_fixes
+        on pairs.item_id = sibling_fixes.item_id
+        and pairs.theme_id = sibling_fixes.theme_id
     left join fixed_items as own_fixed_item
         on pairs.item_id = own_fixed_item.item_id
     left join explicit_fixes as own_fix

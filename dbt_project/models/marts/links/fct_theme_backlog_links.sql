@@ -46,6 +46,7 @@ final as (
         links.drop_after_shipped_z,
         links.component_fix_rate,
         links.component_theme_share,
+        links.sibling_fixes,
         links.is_confirmed,
         links.is_rejected,
         links.is_accepted
