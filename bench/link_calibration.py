@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 import duckdb
@@ -46,19 +45,19 @@ def features(con: duckdb.DuckDBPyConnection, temporal: bool = False) -> tuple[li
     With ``temporal``, two more columns: the theme's rise before the item was created and its fall
     after the item shipped, as z-scores clipped to [-3, 6] as the dbt model clips them.
     """
-    rows = con.execute(
-        "SELECT theme_id, item_id, explicit_share, explicit_tickets > 0, coalesce(similarity, 0), "
-        "coalesce(similarity, 0) * coalesce(theme_agreement, 0), coalesce(similarity_rank = 1, false), "
-        "theme_tickets_before_created, has_support_label, "
-        "component_fix_rate, component_fix_rate * component_theme_share, sibling_fixes > 0, "
-        "greatest(least(coalesce(rise_before_created_z, 0), 6), -3), "
-        "greatest(least(coalesce(drop_after_shipped_z, 0), 6), -3) "
-        "FROM intermediate.int_theme_item_evidence_combined").fetchall()
+    columns = [
+        "explicit_share", "cast(explicit_tickets > 0 as double)", "coalesce(similarity, 0)",
+        "coalesce(similarity, 0) * coalesce(theme_agreement, 0)",
+        "cast(coalesce(similarity_rank = 1, false) as double)",
+        "ln(1 + theme_tickets_before_created)", "cast(has_support_label as double)",
+        "component_fix_rate", "component_fix_rate * component_theme_share", "cast(sibling_fixes > 0 as double)",
+        "greatest(least(coalesce(rise_before_created_z, 0), 6), -3)",
+        "greatest(least(coalesce(drop_after_shipped_z, 0), 6), -3)",
+    ][: len(FEATURES) + (len(TEMPORAL) if temporal else 0)]
+    rows = con.execute(f"SELECT theme_id, item_id, {', '.join(columns)} "
+                       "FROM intermediate.int_theme_item_evidence_combined").fetchall()
     pairs = [(r[0], r[1]) for r in rows]
-    width = 12 if temporal else 10
-    x = np.array([[r[2], float(r[3]), r[4], r[5], float(r[6]), math.log1p(r[7]), float(r[8]), r[9], r[10],
-                   float(r[11]), *r[12:14]][:width]
-                  for r in rows], dtype=float)
+    x = np.array([r[2:] for r in rows], dtype=float).reshape(len(rows), len(columns))
     return pairs, x
 
 
