@@ -25,6 +25,10 @@ STATUS_CATEGORY = {"To Do": "new", "In Progress": "indeterminate", "Done": "done
 HELPDESK_URL = "https://help.example.com/agent/tickets/{}"
 ROADMAP_RATIO = 1.5
 """Roadmap improvements shipped per support-driven improvement (40% support-driven share)."""
+UNLABELLED_ROADMAP = 0.2
+"""Share of roadmap stories and bugs that nobody labelled ``roadmap`` or ``okr``."""
+ROADMAP_FIXES = 0.1
+"""Share of support-driven fixes that were scheduled as roadmap work (labelled ``roadmap``)."""
 
 
 @dataclass
@@ -203,12 +207,30 @@ def plan_backlog(
         item.description = _describe(rng, item)
     for epic in epics:
         epic.updated = end - int(rng.integers(DAY, 30 * DAY))
+    _relabel(np_stream(seed, "backlog-labels"), items)
     windows: dict[int, list[tuple[int, int, str]]] = {}
     for item in items:
         if item.link_style == "backlog_key_on_tickets" and item.theme is not None:
             until = item.shipped if item.shipped is not None else end
             windows.setdefault(item.theme, []).append((item.created, until, item.key))
     return Backlog(tuple(epics + items), {k: tuple(v) for k, v in windows.items()})
+
+
+def _relabel(rng: np.random.Generator, items: list[Item]) -> None:
+    """Make planning labels imperfect, as in a real tracker.
+
+    Roadmap stories and bugs are labelled ``roadmap`` or ``okr`` when planned; some are not
+    labelled at all, and some support-driven fixes are scheduled as roadmap work and get the
+    label. A separate random stream keeps every other planted value the same as without this step.
+    """
+    for item in items:
+        draw = float(rng.random())
+        if item.item_type not in ("Story", "Bug"):
+            continue
+        if item.theme is None and draw < UNLABELLED_ROADMAP:
+            item.labels = [label for label in item.labels if label not in ("roadmap", "okr")]
+        elif item.theme is not None and draw < ROADMAP_FIXES:
+            item.labels = [*item.labels, "roadmap"]
 
 
 def _describe(rng: np.random.Generator, item: Item) -> str:

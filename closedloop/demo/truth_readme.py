@@ -66,6 +66,9 @@ tickets carry the key in custom field backlog_key, set only on tickets created w
 was open; engineering_words_only = no explicit link, the problem is described in engineering
 terms; none = roadmap work); expected_ticket_drop (a shipped support-driven item: its theme's
 volume falls 40-70% within one to two weeks of shipped_at; roadmap items never move tickets).
+Labels in the Jira export are planted imperfectly: 80% of roadmap stories and bugs carry
+`roadmap` or `okr`, 10% of support-driven fixes carry `roadmap`, and 30% carry
+`customer-reported`.
 
 ## support_driven_share.csv (one row per quarter of shipped_at)
 shipped_improvements; support_driven_improvements (improvements with a driving_theme);

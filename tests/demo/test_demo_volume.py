@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -86,3 +87,20 @@ def test_progress_reports_every_stage_with_counts_and_seconds(tmp_path: Path) ->
 def test_generate_rejects_non_positive_sizes(tmp_path: Path, tickets: int, quarters: int) -> None:
     with pytest.raises(ValueError, match="must be positive"):
         generate(tmp_path, tickets=tickets, quarters=quarters)
+
+
+def test_planning_labels_mark_most_roadmap_work_and_a_few_fixes(
+    demo: DemoSummary, read_csv: Callable[[Path], Rows]
+) -> None:
+    """Labels are evidence the link confidence uses, so the demo must not make them a perfect tell."""
+    labels: dict[str, set[str]] = {}
+    for page in sorted((demo.out / "jira").glob("issues-*.json")):
+        for issue in json.loads(page.read_text())["issues"]:
+            labels[issue["key"]] = set(issue["fields"].get("labels") or [])
+    improvements = [i for i in read_csv(demo.out / "truth" / "backlog_items.csv") if i["is_improvement"] == "true"]
+    roadmap = [bool(labels[i["item_id"]] & {"roadmap", "okr"}) for i in improvements if not i["driving_theme"]]
+    fixes = [bool(labels[i["item_id"]] & {"roadmap", "okr"}) for i in improvements if i["driving_theme"]]
+    assert roadmap
+    assert fixes
+    assert 0.65 <= sum(roadmap) / len(roadmap) <= 0.95, f"{sum(roadmap)} of {len(roadmap)} roadmap items labelled"
+    assert 0 < sum(fixes) / len(fixes) <= 0.25, f"{sum(fixes)} of {len(fixes)} fixes labelled roadmap"
