@@ -85,6 +85,7 @@ scored as (
         coalesce(evidence.rise_before_created_z, 0) as rise_before_created_z,
         coalesce(evidence.drop_after_shipped_z, 0) as drop_after_shipped_z,
         coalesce(evidence.has_support_label, false) as has_support_label,
+        coalesce(evidence.has_planned_label, false) as has_planned_label,
         coalesce(evidence.component_fix_rate, 0) as component_fix_rate,
         coalesce(evidence.component_theme_share, 0) as component_theme_share,
         coalesce(evidence.sibling_fixes, 0) as sibling_fixes,
@@ -155,6 +156,7 @@ final as (
         rise_before_created_z,
         drop_after_shipped_z,
         has_support_label,
+        has_planned_label,
         component_fix_rate,
         component_theme_share,
         sibling_fixes,
@@ -165,7 +167,7 @@ final as (
             when is_confirmed then true
             else model_confidence >= {{ var('link_confidence_threshold') }}
                 and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
-                and (explicit_tickets > 0 or item_rank = 1)
+                and ((explicit_tickets > 0 and explicit_share >= {{ var('link_min_explicit_share') }}) or item_rank = 1)
         end as is_accepted,
         {# The same decision without the after-shipping evidence: impact is only claimed for links
            made without looking at what happened after the item shipped. #}
@@ -174,7 +176,7 @@ final as (
             when is_confirmed then true
             else pre_ship_confidence >= {{ var('link_confidence_threshold') }}
                 and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
-                and (explicit_tickets > 0 or item_rank_before_shipping = 1)
+                and ((explicit_tickets > 0 and explicit_share >= {{ var('link_min_explicit_share') }}) or item_rank_before_shipping = 1)
         end as is_accepted_before_shipping,
         {{ dbt.concat([
             "case when is_confirmed then " ~ dbt.concat(["'confirmed by '", "coalesce(reviewer, 'a reviewer')", "'; '"]) ~ " else '' end",
@@ -186,6 +188,7 @@ final as (
             "case when rise_before_created_z >= 2 then " ~ dbt.concat(["'; rising before creation (z '", dbt.cast("round(rise_before_created_z, 1)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
             "case when drop_after_shipped_z >= 2 then " ~ dbt.concat(["'; fell after shipping (z '", dbt.cast("round(drop_after_shipped_z, 1)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
             "case when has_support_label then '; support label' else '' end",
+            "case when has_planned_label then '; planned-work label' else '' end",
             "case when component_fix_rate * component_theme_share >= 0.1 then " ~ dbt.concat(["'; its component: '", dbt.cast(dbt.cast("round(100 * component_fix_rate)", dbt.type_bigint()), api.Column.translate_type("string")), "'% of other items are explicit fixes, '", dbt.cast(dbt.cast("round(100 * component_theme_share)", dbt.type_bigint()), api.Column.translate_type("string")), "'% of them of this theme'"]) ~ " else '' end",
             "case when sibling_fixes = 1 then '; opened within " ~ var('link_sibling_days') ~ " days of an explicit fix of this theme in its component' when sibling_fixes > 1 then " ~ dbt.concat(["'; opened within " ~ var('link_sibling_days') ~ " days of '", dbt.cast("sibling_fixes", api.Column.translate_type("string")), "' explicit fixes of this theme in its component'"]) ~ " else '' end",
         ]) }} as evidence

@@ -7,7 +7,8 @@
              with no volume then cannot have driven it; and whether the theme was rising then: its
              tickets in the link_rise_days before creation against the link_rise_baseline_days
              before those, as a z-score (the pain point that starts a fix builds up first);
-  labels     the item carries one of the support_labels (e.g. customer-reported);
+  labels     the item carries one of the support_labels (e.g. customer-reported), or one of the
+             planned_labels that mark planned roadmap work (e.g. roadmap, okr);
   component  how often the other items with the item's tracker components are explicit fixes
              (component_fix_rate), and of this theme (component_theme_share): an engineer's
              "Ledger credit job drops events" in component Deposits, citing no ticket, most
@@ -232,6 +233,12 @@ final as (
             {%- endfor %}
             false
         ) as has_support_label,
+        (
+            {%- for label in var('planned_labels') %}
+            coalesce(items.labels, '') like '%"{{ label }}"%' or
+            {%- endfor %}
+            false
+        ) as has_planned_label,
         items.components is not null as has_components,
         {# The item's tracker components, learnt from the other items (the item itself left out):
            component_fix_rate     the share of the component's items that are explicit fixes
