@@ -41,8 +41,8 @@ class TextConfig:
     """How a ticket becomes the one text that is embedded.
 
     Attributes:
-        max_body_chars: Characters of the body kept after the subject (a starting value, not yet
-            measured; see ``topics/text.py``).
+        max_body_chars: Characters of the body kept after the subject (measured with
+            ``bench/ticket_text.py``; see ``topics/README.md``, "Ticket text").
         model_languages: Languages the embedding model reads (the packaged MiniLM: English only).
         glossary: Embed tickets in other languages as the English gist of :mod:`topics.glossary`
             (20,000-ticket demo, 42 % not English: ARI 0.445 -> 0.965 with fitting on readable tickets).

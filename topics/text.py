@@ -34,8 +34,10 @@ def ticket_text(subject: str | None, body: str | None, max_body_chars: int = 600
     """The text that represents a ticket: its subject, then the first part of its body.
 
     Greetings, quoted history and signatures sit at the end of long bodies; the first part carries
-    the request. The 600-character cut is a starting value, not yet measured on the multilingual
-    ticket set (see ``topics/README.md``, "left to do").
+    the request. Measured on the English tickets of ``multilingual_tickets``
+    (``bench/ticket_text.py``): the subject alone loses against any text with the body (NMI
+    against the ticket type 0.154 vs 0.22), and 400, 600 or all characters of the body score
+    within 0.002 of each other, since the embedder keeps 128 tokens; 600 stays.
 
     Args:
         subject: Ticket subject (may be empty).

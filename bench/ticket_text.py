@@ -1,0 +1,153 @@
+"""Benchmark: which text represents a long ticket (subject, body, how much of the body).
+
+Fits themes exactly as production does (``topics.fit.fit_themes`` with the default config, texts
+built by ``topics.text.ticket_text``) on the English tickets of ``multilingual_tickets`` (both
+files, duplicates dropped) for several ticket texts, and scores each against the human labels:
+
+* NMI and ARI of the themes against the ticket's queue (10 queues) and type (4 types);
+* kNN agreement: the share of each ticket's 10 nearest tickets (cosine) in the same queue, which
+  measures the text representation without depending on how many themes the clusterer chose.
+
+Embeddings go through the same DuckDB cache as ``closedloop topics evaluate``, so a second run
+embeds nothing. The embedder keeps 128 tokens (about 500-700 characters of English), so body
+cuts past that change nothing unless the backend is configured otherwise. Prints a table and
+writes bench/results/ticket_text.json.
+
+Usage: python bench/ticket_text.py [--datasets DIR] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATASETS = HERE.parent.parent / "shared" / "datasets"
+FILES = ("tickets_en_de.csv", "tickets_en_de_es_fr_pt.csv")
+VARIANTS: tuple[tuple[str, str, int], ...] = (
+    ("subject only", "subject", 0),
+    ("body only (first 600 chars)", "body", 600),
+    ("subject + first 200 body chars", "both", 200),
+    ("subject + first 400 body chars", "both", 400),
+    ("subject + first 600 body chars", "both", 600),
+    ("subject + whole body", "both", 1_000_000),
+)
+"""(name, parts, max_body_chars) of each ticket text measured."""
+
+
+def load_tickets(datasets: Path) -> list[dict[str, str]]:
+    """English tickets with a subject or a body, from both files, exact duplicates dropped."""
+    seen: set[tuple[str, str]] = set()
+    rows: list[dict[str, str]] = []
+    csv.field_size_limit(sys.maxsize)
+    for name in FILES:
+        with (datasets / "multilingual_tickets" / name).open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                key = ((row.get("subject") or "").strip(), (row.get("body") or "").strip())
+                if row.get("language") != "en" or not any(key) or key in seen:
+                    continue
+                seen.add(key)
+                rows.append(row)
+    return rows
+
+
+def knn_agreement(vectors: np.ndarray, labels: list[str], k: int = 10) -> float:
+    """Mean share of each row's k nearest rows (cosine, itself excluded) that carry its label."""
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, -np.inf)
+    nearest = np.argpartition(-similarity, k, axis=1)[:, :k]
+    codes = np.unique(np.asarray(labels), return_inverse=True)[1]
+    return float((codes[nearest] == codes[:, None]).mean())
+
+
+def measure(rows: list[dict[str, str]], parts: str, max_body_chars: int, cache_path: Path,
+            threads: int) -> dict[str, float | int]:
+    """Themes and scores for one ticket text."""
+    import duckdb
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from topics.cache import embed_with_cache
+    from topics.config import TopicConfig
+    from topics.embed import make_embedder
+    from topics.fit import fit_themes
+    from topics.glossary import embedding_inputs
+    from topics.text import ticket_text
+
+    config = TopicConfig(threads=threads)
+    subjects = [r["subject"] if parts in ("subject", "both") else "" for r in rows]
+    bodies = [r["body"] if parts in ("body", "both") else "" for r in rows]
+    texts = [ticket_text(s, b, max_body_chars) for s, b in zip(subjects, bodies, strict=True)]
+    keep = [i for i, t in enumerate(texts) if t]
+    texts = [texts[i] for i in keep]
+    queues = [rows[i]["queue"] for i in keep]
+    types = [rows[i]["type"] for i in keep]
+    started = time.perf_counter()
+    embedder = make_embedder(config.embed, threads=threads, cache_dir=cache_path.parent)
+    inputs, languages = embedding_inputs(texts, config.text)
+    with duckdb.connect(str(cache_path)) as con:
+        cached = embed_with_cache(con, inputs, embedder)
+    embed_seconds = time.perf_counter() - started
+    result = fit_themes(texts, cached.vectors, config, languages=languages)
+    return {
+        "rows": len(texts), "mean_chars": round(float(np.mean([len(t) for t in texts])), 1),
+        "embedded": cached.embedded, "embed_seconds": round(embed_seconds, 1),
+        "n_themes": result.n_themes, "outlier_share": round(result.outlier_share, 4),
+        "nmi_queue": round(float(normalized_mutual_info_score(queues, result.assignments)), 4),
+        "ari_queue": round(float(adjusted_rand_score(queues, result.assignments)), 4),
+        "nmi_type": round(float(normalized_mutual_info_score(types, result.assignments)), 4),
+        "knn_queue": round(knn_agreement(np.asarray(cached.vectors, dtype=np.float32), queues), 4),
+        "knn_type": round(knn_agreement(np.asarray(cached.vectors, dtype=np.float32), types), 4),
+    }
+
+
+def main() -> int:
+    """Measure every ticket text, print the table, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default=str(DEFAULT_DATASETS))
+    parser.add_argument("--out", default=str(HERE / "results" / "ticket_text.json"))
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    datasets = Path(args.datasets)
+    if not (datasets / "multilingual_tickets" / FILES[0]).exists():
+        print(f"no multilingual_tickets in {datasets}", file=sys.stderr)
+        return 1
+    from closedloop.settings import load_settings
+    from closedloop.topics_cli import CACHE_FILE
+
+    cache = load_settings().cache
+    cache.mkdir(parents=True, exist_ok=True)
+    rows = load_tickets(datasets)
+    results: dict[str, dict] = {}
+    for name, parts, max_body_chars in VARIANTS:
+        print(f"{name} ...", file=sys.stderr, flush=True)
+        results[name] = measure(rows, parts, max_body_chars, cache / CACHE_FILE, args.threads)
+
+    header = (f"{'ticket text':32s} {'chars':>6s} {'themes':>6s} {'NMI q':>6s} {'ARI q':>6s} {'NMI t':>6s} "
+              f"{'kNN q':>6s} {'kNN t':>6s} {'embed s':>7s}")
+    print(f"{len(rows):,} English tickets; q = queue (10), t = type (4); kNN = same label among 10 nearest")
+    print(header)
+    print("-" * len(header))
+    for name, r in results.items():
+        print(f"{name:32s} {r['mean_chars']:6.0f} {r['n_themes']:6d} {r['nmi_queue']:6.3f} {r['ari_queue']:6.3f} "
+              f"{r['nmi_type']:6.3f} {r['knn_queue']:6.3f} {r['knn_type']:6.3f} {r['embed_seconds']:7.1f}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                                           "threads": args.threads},
+                               "tickets": len(rows), "results": results}, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
