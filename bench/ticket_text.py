@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from benchlib import write_results
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATASETS = HERE.parent.parent / "shared" / "datasets"
@@ -140,12 +138,7 @@ def main() -> int:
     for name, r in results.items():
         print(f"{name:32s} {r['mean_chars']:6.0f} {r['n_themes']:6d} {r['nmi_queue']:6.3f} {r['ari_queue']:6.3f} "
               f"{r['nmi_type']:6.3f} {r['knn_queue']:6.3f} {r['knn_type']:6.3f} {r['embed_seconds']:7.1f}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                                           "threads": args.threads},
-                               "tickets": len(rows), "results": results}, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_results(args.out, {"tickets": len(rows), "results": results}, threads=args.threads)
     return 0
 
 

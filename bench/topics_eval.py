@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchlib import write_results
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATASETS = HERE.parent.parent / "shared" / "datasets"
@@ -118,12 +117,7 @@ def main() -> int:
             rows = entry["closedloop"]["rows"]
             print(f"{name:15s} {method:17s} {rows:6d} {r['n_themes']:6d} {100 * r['outlier_share']:7.1f}% "
                   f"{r['fit_seconds']:6.1f} {r['nmi']:6.3f} {r['ari']:6.3f}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                                           "threads": args.threads},
-                               "defaults": repr(config), "results": results}, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_results(args.out, {"defaults": repr(config), "results": results}, threads=args.threads)
     return 0
 
 
