@@ -57,12 +57,16 @@ def load_tickets(datasets: Path) -> list[dict[str, str]]:
     return rows
 
 
-def knn_agreement(vectors: np.ndarray, labels: list[str], k: int = 10) -> float:
-    """Mean share of each row's k nearest rows (cosine, itself excluded) that carry its label."""
+def nearest_rows(vectors: np.ndarray, k: int = 10) -> np.ndarray:
+    """Indices of each row's k nearest rows by cosine similarity, itself excluded."""
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     similarity = unit @ unit.T
     np.fill_diagonal(similarity, -np.inf)
-    nearest = np.argpartition(-similarity, k, axis=1)[:, :k]
+    return np.argpartition(-similarity, k, axis=1)[:, :k]
+
+
+def knn_agreement(nearest: np.ndarray, labels: list[str]) -> float:
+    """Mean share of each row's nearest rows (from :func:`nearest_rows`) that carry its label."""
     codes = np.unique(np.asarray(labels), return_inverse=True)[1]
     return float((codes[nearest] == codes[:, None]).mean())
 
@@ -95,6 +99,7 @@ def measure(rows: list[dict[str, str]], parts: str, max_body_chars: int, cache_p
         cached = embed_with_cache(con, inputs, embedder)
     embed_seconds = time.perf_counter() - started
     result = fit_themes(texts, cached.vectors, config, languages=languages)
+    nearest = nearest_rows(np.asarray(cached.vectors, dtype=np.float32))
     return {
         "rows": len(texts), "mean_chars": round(float(np.mean([len(t) for t in texts])), 1),
         "embedded": cached.embedded, "embed_seconds": round(embed_seconds, 1),
@@ -102,8 +107,8 @@ def measure(rows: list[dict[str, str]], parts: str, max_body_chars: int, cache_p
         "nmi_queue": round(float(normalized_mutual_info_score(queues, result.assignments)), 4),
         "ari_queue": round(float(adjusted_rand_score(queues, result.assignments)), 4),
         "nmi_type": round(float(normalized_mutual_info_score(types, result.assignments)), 4),
-        "knn_queue": round(knn_agreement(np.asarray(cached.vectors, dtype=np.float32), queues), 4),
-        "knn_type": round(knn_agreement(np.asarray(cached.vectors, dtype=np.float32), types), 4),
+        "knn_queue": round(knn_agreement(nearest, queues), 4),
+        "knn_type": round(knn_agreement(nearest, types), 4),
     }
 
 

@@ -129,6 +129,8 @@ ranked as (
 
 ),
 
+{#- The item's cited tickets make this theme a link of its own, beside its most likely theme. -#}
+{%- set cites_theme = "explicit_tickets > 0 and explicit_share >= " ~ var('link_min_explicit_share') %}
 final as (
 
     select
@@ -167,7 +169,7 @@ final as (
             when is_confirmed then true
             else model_confidence >= {{ var('link_confidence_threshold') }}
                 and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
-                and ((explicit_tickets > 0 and explicit_share >= {{ var('link_min_explicit_share') }}) or item_rank = 1)
+                and (({{ cites_theme }}) or item_rank = 1)
         end as is_accepted,
         {# The same decision without the after-shipping evidence: impact is only claimed for links
            made without looking at what happened after the item shipped. #}
@@ -176,7 +178,7 @@ final as (
             when is_confirmed then true
             else pre_ship_confidence >= {{ var('link_confidence_threshold') }}
                 and theme_tickets_before_created >= {{ var('link_min_tickets_before') }}
-                and ((explicit_tickets > 0 and explicit_share >= {{ var('link_min_explicit_share') }}) or item_rank_before_shipping = 1)
+                and (({{ cites_theme }}) or item_rank_before_shipping = 1)
         end as is_accepted_before_shipping,
         {{ dbt.concat([
             "case when is_confirmed then " ~ dbt.concat(["'confirmed by '", "coalesce(reviewer, 'a reviewer')", "'; '"]) ~ " else '' end",

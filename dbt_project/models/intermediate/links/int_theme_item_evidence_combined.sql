@@ -227,18 +227,8 @@ final as (
             then coalesce({{ drop_z_score('temporal.tickets_before_shipped', 'temporal.tickets_after_shipped') }}, 0)
             else 0
         end as drop_after_shipped_z,
-        (
-            {%- for label in var('support_labels') %}
-            coalesce(items.labels, '') like '%"{{ label }}"%' or
-            {%- endfor %}
-            false
-        ) as has_support_label,
-        (
-            {%- for label in var('planned_labels') %}
-            coalesce(items.labels, '') like '%"{{ label }}"%' or
-            {%- endfor %}
-            false
-        ) as has_planned_label,
+        {{ has_label('items.labels', var('support_labels')) }} as has_support_label,
+        {{ has_label('items.labels', var('planned_labels')) }} as has_planned_label,
         items.components is not null as has_components,
         {# The item's tracker components, learnt from the other items (the item itself left out):
            component_fix_rate     the share of the component's items that are explicit fixes
