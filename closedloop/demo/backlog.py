@@ -29,6 +29,8 @@ UNLABELLED_ROADMAP = 0.2
 """Share of roadmap stories and bugs that nobody labelled ``roadmap`` or ``okr``."""
 ROADMAP_FIXES = 0.1
 """Share of support-driven fixes that were scheduled as roadmap work (labelled ``roadmap``)."""
+WORDINGS = 3
+"""Wordings of each engineering fault (``ENGINEERING_WORDS`` plus ``ENGINEERING_REPHRASED``)."""
 
 
 @dataclass
@@ -51,6 +53,8 @@ class Item:
     num: int = 0
     updated: int = 0
     cited: list[int] = field(default_factory=list)
+    fault: int | None = None
+    chain: str = ""
 
     @property
     def key(self) -> str:
@@ -94,7 +98,8 @@ def _support_items(
             words = bt.ENGINEERING_WORDS[th.slug]
             if style != "engineering_words_only" and rng.random() < 0.5:
                 words = bt.USER_WORDS[th.slug]
-            summary, description = words[int(rng.integers(len(words)))]
+            fault = int(rng.integers(len(words)))
+            summary, description = words[fault]
             chain = str(rng.choice(bt.CHAINS))
             summary, description = summary.format(chain=chain), description.format(chain=chain)
             item_type = "Bug" if (n == 0) == (rng.random() < 0.6) else "Story"
@@ -103,7 +108,8 @@ def _support_items(
                 shipped if shipped < end else None, summary, description,
                 str(rng.choice(["Highest", "High", "Medium"], p=[0.15, 0.5, 0.35])),
                 ["customer-reported"] if rng.random() < 0.3 else [], [th.component], th.epic,
-                cycle.theme, style,
+                cycle.theme, style, fault=fault if words is bt.ENGINEERING_WORDS[th.slug] else None,
+                chain=chain,
             )
             if style in ("ticket_ids_in_description", "helpdesk_link_field"):
                 idx = by_theme[cycle.theme]
@@ -187,6 +193,7 @@ def plan_backlog(
     rng = np_stream(seed, "backlog")
     start, end = timeline.period.start_ts, timeline.period.end_ts
     support = _support_items(rng, timeline, created_ts, theme, ticket_base)
+    _reword(np_stream(seed, "backlog-wording"), support)
     items = support + _roadmap_items(rng, timeline, support, quarters)
     epics = [
         Item("Epic", "In Progress", _at(rng, start - int(rng.integers(70, 120)) * DAY), None, name,
@@ -214,6 +221,20 @@ def plan_backlog(
             until = item.shipped if item.shipped is not None else end
             windows.setdefault(item.theme, []).append((item.created, until, item.key))
     return Backlog(tuple(epics + items), {k: tuple(v) for k, v in windows.items()})
+
+
+def _reword(rng: np.random.Generator, items: list[Item]) -> None:
+    """File each engineering fault in one of its wordings, as different engineers would.
+
+    A fault that comes back is rarely filed with the same title; a separate random stream keeps
+    every other planted value the same as without this step.
+    """
+    for item in items:
+        wording = int(rng.integers(WORDINGS))
+        if item.fault is None or item.theme is None or wording == 0:
+            continue
+        summary, description = bt.ENGINEERING_REPHRASED[THEMES[item.theme].slug][item.fault][wording - 1]
+        item.summary, item.description = summary.format(chain=item.chain), description.format(chain=item.chain)
 
 
 def _relabel(rng: np.random.Generator, items: list[Item]) -> None:

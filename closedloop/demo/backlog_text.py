@@ -116,6 +116,91 @@ ENGINEERING_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+ENGINEERING_REPHRASED: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
+    # The same faults as ENGINEERING_WORDS (in the same order), as other engineers file them when
+    # the fault comes back or is filed twice: a tracker rarely repeats a title word for word.
+    "deposit_not_credited": (
+        (("{chain} deposit scanner falls behind head block during traffic spikes", "Scanner lag on {chain} grows to thousands of blocks at peak; credits are only picked up by the nightly re-scan."),
+         ("Catch-up worker for the {chain} deposit watcher", "Watcher cannot keep up with block production; run a parallel catch-up worker and alert on lag.")),
+        (("CreditDepositJob treats second confirmation update as duplicate", "When confirmations are updated twice for one tx the dedupe key collides and no ledger credit is written."),
+         ("Lost ledger credits on repeated confirmation events", "Idempotency key in the credit consumer ignores the confirmation count; duplicate-looking events are discarded.")),
+        (("FiatDepositService: webhook retry rolls back credit", "Second delivery of the PSP settlement callback violates the unique index and the whole credit transaction is rolled back."),
+         ("Make card settlement callbacks idempotent", "Use the PSP event id as idempotency key so retried callbacks no longer fail the ledger insert.")),
+    ),
+    "withdrawal_stuck": (
+        (("WithdrawalSigner halts on missing nonce ({chain})", "A skipped nonce blocks every later transaction in the signer queue until someone re-broadcasts by hand."),
+         ("Nonce gap detection and auto re-broadcast in the signer", "Queue processing stops at the first gap; detect gaps and fill them with a replacement transaction.")),
+        (("Manual-review rule compares raw token units with a USD limit", "risk-rules.yaml limit is in USD but amounts are in base units, so tiny transfers exceed it."),
+         ("Convert withdrawal amounts to USD before the review threshold", "Risk check routes nearly all small withdrawals to manual review because of a unit mismatch.")),
+        (("Withdrawal marked COMPLETED on RPC send, not on mempool accept", "BroadcastService updates status before the node accepts the tx; rejected transactions are never retried."),
+         ("Retry withdrawals rejected by the mempool", "Status flips to COMPLETED too early in BroadcastService so mempool rejections go unnoticed.")),
+    ),
+    "wrong_network_memo": (
+        (("Require destination tag for XRP bridge deposit addresses", "DepositAddressService shows the XRP bridge address without a tag field; tagless deposits cannot be attributed."),
+         ("XRP deposits via TRC20 bridge accepted without memo", "Add memo validation to the bridge deposit flow before the address is displayed.")),
+        (("Auto-credit transfers sent to our 0x address on another EVM chain", "Watch BEP20, ERC20 and Arbitrum for deposits to user 0x addresses on the wrong chain and credit after confirmations."),
+         ("Cross-chain deposit detector for EVM addresses", "Transfers on sibling chains to our 0x addresses are invisible to the indexer; scan all EVM chains we support.")),
+        (("Match Stellar payments without memo by sender history", "XLM omnibus account receives memo-less payments; attribute them by the sender's previous deposits."),
+         ("Omnibus XLM account: auto-attribute payments missing a memo", "Build a matcher over source accounts and send unmatched payments to a review queue.")),
+    ),
+    "kyc_verification": (
+        (("Vendor liveness check hangs on Android 14 camera", "camera2 capture session times out inside the liveness SDK on Android 14; bump the SDK, offer photo upload."),
+         ("Android 14: identity selfie step freezes", "Liveness vendor SDK never returns after camera2 session start; add a fallback path.")),
+        (("Non-Latin ID documents auto-rejected by OCR threshold", "OCR confidence cut-off of 0.85 rejects Arabic and Cyrillic documents; send low-confidence scans to manual review."),
+         ("Lower OCR auto-reject threshold for Cyrillic and Arabic scripts", "Most non-Latin documents score below the vendor confidence cut-off and are rejected automatically.")),
+        (("Identity review queue starves old applications", "Sorting by risk score alone leaves low-risk applications waiting for weeks; add SLA ageing."),
+         ("Add SLA ageing to KYC manual review ordering", "Review queue only uses risk score; applications older than the SLA never reach the top.")),
+    ),
+    "2fa_account_locked": (
+        (("SMS OTP: no failover when delivery receipt times out", "OtpSender waits on the primary provider's DLR forever; fail over to the secondary provider and voice."),
+         ("Secondary SMS provider never used for OTP", "Failover only triggers on HTTP errors, not on missing delivery receipts.")),
+        (("TotpVerifier rejects codes from phones with clock drift", "Only the current 30-second step is accepted; allow one step of drift either side."),
+         ("Widen TOTP validation window to plus/minus one step", "Valid authenticator codes fail when the phone clock is a few seconds off.")),
+        (("Failed-login counter survives password reset", "LoginAttemptService never clears the counter on a successful reset and the account locks again at once."),
+         ("Reset lockout counter after successful password change", "Users are relocked right after resetting because old failures still count.")),
+    ),
+    "trading_bot_martingale": (
+        (("Grid bot state not rehydrated after engine websocket reconnect", "BotScheduler drops the grid state machine on reconnect; open orders are never re-placed."),
+         ("Bots go idle after matching-engine reconnect", "After a reconnect the scheduler has no grid state and the bot stops trading while showing Running.")),
+        (("Martingale take-profit ignores trading fees", "MartingaleStrategy computes take-profit from the pre-fee average entry, so small targets never trigger."),
+         ("Include fees in martingale average entry price", "Take-profit for small targets is unreachable because the average entry excludes fees.")),
+        (("Stopping a bot leaves its safety-order cycle running", "StopBot only prevents new cycles; the pending safety orders of the current cycle still fill."),
+         ("StopBot must cancel open safety orders", "Current cycle continues after stop; cancel pending safety orders immediately.")),
+    ),
+    "web3_wallet_latency": (
+        (("Batch ERC-20 balance calls with Multicall3", "The wallet issues one eth_call per token; a portfolio with 200 tokens makes 200 RPC calls."),
+         ("Token balance loading makes one RPC call per token", "N+1 eth_call pattern in the balance fetcher; batch and cache.")),
+        (("Slow RPC node pins wallet requests", "The RPC pool has no health checks or hedging, so one slow node delays every request routed to it."),
+         ("Health checks and hedged requests for the RPC pool", "Requests stick to unhealthy nodes; add health probes and hedging.")),
+        (("WalletConnect session lost when the app goes to background", "The relay websocket closes in background and pending session requests are dropped."),
+         ("Restore WalletConnect relay after backgrounding", "Pending dApp signature requests are lost because the relay connection is not restored.")),
+    ),
+    "fees": (
+        (("VIP fee tier cache stale after volume recalculation", "The 30-day volume job updates the tier but the FeeTier cache keeps serving the old tier for days."),
+         ("Invalidate FeeTier cache on tier change", "Tier updates are not propagated to the cache, so users pay the old tier's fees.")),
+        (("ERC20 withdrawal fee shown from hour-old gas estimate", "Gas estimate refresh is hourly; the displayed and charged fee differ during gas spikes."),
+         ("Refresh gas estimate for ERC20 withdrawal fees more often", "Stale gas price makes the quoted fee differ from the charged one.")),
+        (("Fill replay double-posts fees in the ledger", "After a restart FeeCalculator posts the fee again for every replayed fill; key postings by fill id."),
+         ("Idempotent fee postings per fill id", "Replayed fill events create duplicate fee postings in the ledger.")),
+    ),
+    "app_crash": (
+        (("WalletFragment crash when tokenList is null on first sync", "tokenList is read in onResume before the first sync finishes; NullPointerException is the top Crashlytics issue."),
+         ("Wallet tab NullPointerException before first token sync", "onResume dereferences an empty token list; guard it and show a loading state.")),
+        (("KlineChartView keeps all candles in memory (OutOfMemoryError)", "Chart screen crashes on 2-3 GB Android phones; page the candle data and recycle bitmaps."),
+         ("Out of memory in chart view on older Android phones", "KlineChartView never releases candle bitmaps, causing OOM on low-RAM devices.")),
+        (("QR scanner crash on iOS when camera permission is pending", "AVCaptureSession is started before the permission prompt resolves."),
+         ("iOS QR scanner starts capture session before permission callback", "Race between the permission prompt and session start crashes the scanner.")),
+    ),
+    "api_rate_limit": (
+        (("WebSocket handshakes charged as REST request weight", "Each handshake costs 50 weight at the gateway; reconnect storms trigger IP bans."),
+         ("Exclude websocket connects from REST weight", "Gateway weight accounting counts WS handshakes, so reconnecting clients get banned.")),
+        (("Rate-limit buckets live per gateway pod", "Limits depend on the pod that serves the request; share the buckets in Redis."),
+         ("Shared Redis token buckets for the API gateway", "Per-pod buckets make effective limits unpredictable for API clients.")),
+        (("Cancels count toward the new-order rate limit", "The order limiter raises -1015 for cancel requests; count only new orders."),
+         ("Order limiter should ignore cancel requests", "Clients hit -1015 while cancelling because cancels are counted as new orders.")),
+    ),
+}
+
 ROADMAP_STORIES = (
     "List {coin} spot trading pairs", "Redesign portfolio overview page",
     "Tax report export for {country}", "Launch copy trading leaderboard",

@@ -104,3 +104,33 @@ def test_planning_labels_mark_most_roadmap_work_and_a_few_fixes(
     assert fixes
     assert 0.65 <= sum(roadmap) / len(roadmap) <= 0.95, f"{sum(roadmap)} of {len(roadmap)} roadmap items labelled"
     assert 0 < sum(fixes) / len(fixes) <= 0.25, f"{sum(fixes)} of {len(fixes)} fixes labelled roadmap"
+
+
+def test_an_engineering_fault_filed_again_is_mostly_worded_differently(
+    demo: DemoSummary, read_csv: Callable[[Path], Rows]
+) -> None:
+    """Link evidence asks whether an item reads like an earlier explicit fix, so the demo must not
+    make every repeat of a fault a verbatim copy of its first title (a real tracker rarely does)."""
+    from closedloop.demo import backlog_text as bt
+
+    wording: dict[str, tuple[str, int, int]] = {}
+    for slug, faults in bt.ENGINEERING_WORDS.items():
+        for fault, first in enumerate(faults):
+            for number, (summary, _) in enumerate((first, *bt.ENGINEERING_REPHRASED[slug][fault])):
+                for chain in bt.CHAINS:
+                    wording[summary.format(chain=chain)] = (slug, fault, number)
+    summaries = {}
+    for page in sorted((demo.out / "jira").glob("issues-*.json")):
+        for issue in json.loads(page.read_text())["issues"]:
+            summaries[issue["key"]] = issue["fields"]["summary"]
+    filed: dict[tuple[str, int], list[int]] = {}
+    for item in read_csv(demo.out / "truth" / "backlog_items.csv"):
+        if item["driving_theme"] and summaries[item["item_id"]] in wording:
+            slug, fault, number = wording[summaries[item["item_id"]]]
+            assert slug == item["driving_theme"], item
+            filed.setdefault((slug, fault), []).append(number)
+    assert {n for numbers in filed.values() for n in numbers} == {0, 1, 2}
+    repeats = sum(len(numbers) - 1 for numbers in filed.values())
+    verbatim = sum(len(numbers) - len(set(numbers)) for numbers in filed.values())
+    assert repeats >= 5, f"only {repeats} engineering faults filed again"
+    assert verbatim <= 0.75 * repeats, f"{verbatim} of {repeats} repeats copy an earlier wording"
