@@ -32,7 +32,7 @@ from closedloop.demo.link_truth import evaluate_links, pair_labels
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "link_calibration.json"
 FEATURES = ("explicit_share", "explicit_any", "similarity", "agreement", "top_theme", "log_tickets_before",
-            "support_label", "planned_label", "component_fix_rate", "component_theme", "sibling_fix")
+            "support_label", "planned_label", "lookalike", "component_fix_rate", "component_theme", "sibling_fix")
 COMPONENT = ("component_fix_rate", "component_theme", "sibling_fix")
 """Left out of ``link_confidence_without_components``, the set for items without tracker components."""
 TEMPORAL = ("rise_z", "drop_z")
@@ -50,7 +50,7 @@ def features(con: duckdb.DuckDBPyConnection, temporal: bool = False) -> tuple[li
         "coalesce(similarity, 0) * coalesce(theme_agreement, 0)",
         "cast(coalesce(similarity_rank = 1, false) as double)",
         "ln(1 + theme_tickets_before_created)", "cast(has_support_label as double)",
-        "cast(has_planned_label as double)", "component_fix_rate",
+        "cast(has_planned_label as double)", "lookalike_similarity", "component_fix_rate",
         "component_fix_rate * component_theme_share", "cast(sibling_fixes > 0 as double)",
         "greatest(least(coalesce(rise_before_created_z, 0), 6), -3)",
         "greatest(least(coalesce(drop_after_shipped_z, 0), 6), -3)",

@@ -1,10 +1,12 @@
-"""Semantic candidates between themes and backlog items, written to ``topics.theme_item_candidates``.
+"""Semantic candidates between themes and items, and between items (``topics.item_neighbours``).
 
-The pipeline step behind the ``topics_theme_item_candidates`` asset. It reads the current themes
-(``topics.themes``: centroid and keywords) and the backlog items (``raw.backlog_items``, redacted
-text only), scores them with :mod:`topics.link` (the same matcher as ``closedloop link``), and
-replaces the candidate table. Backlog embeddings go through the link embedding cache, so a run
-with an unchanged backlog embeds nothing; keyword texts of themes are cached the same way.
+The pipeline step behind the ``topics_theme_item_candidates`` and ``topics_item_neighbours``
+assets. It reads the current themes (``topics.themes``: centroid and keywords) and the backlog
+items (``raw.backlog_items``, redacted text only), scores them with :mod:`topics.link` (the same
+matcher as ``closedloop link``), and replaces the candidate table. It also writes each item's
+most similar other items, from which dbt learns whether an item reads like an explicit fix of a
+theme. Backlog embeddings go through the link embedding cache, so a run with an unchanged backlog
+embeds nothing; keyword texts of themes are cached the same way.
 
 dbt combines these candidates with explicit references, temporal evidence and human review
 (``int_theme_backlog_links_scored``); this module decides nothing on its own.
@@ -32,6 +34,9 @@ SIGNALS = ("dense_title", "dense_text", "dense_chunks")
 paragraph that names the symptom (measured on demo truth: see bench/link_calibration.py)."""
 TOP_K = 5
 MIN_SIMILARITY = 0.2
+NEIGHBOURS = 10
+"""Most similar other items kept per item (``topics.item_neighbours``)."""
+MIN_NEIGHBOUR_SIMILARITY = 0.3
 
 
 @dataclass
@@ -42,6 +47,7 @@ class CandidateReport:
         themes: Themes scored.
         items: Backlog items scored.
         candidates: Rows written.
+        neighbours: Item-to-item rows written.
         embedded: Texts embedded (0 when everything came from the cache).
         seconds: Wall time.
     """
@@ -49,13 +55,14 @@ class CandidateReport:
     themes: int = 0
     items: int = 0
     candidates: int = 0
+    neighbours: int = 0
     embedded: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
         """One log line."""
         return (f"theme-item candidates: {self.candidates:,} for {self.items:,} items x {self.themes:,} themes, "
-                f"{self.embedded:,} texts embedded, {self.seconds:.1f}s")
+                f"{self.neighbours:,} item neighbours, {self.embedded:,} texts embedded, {self.seconds:.1f}s")
 
 
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -79,7 +86,7 @@ def split_code_words(text: str) -> str:
 
 def update_theme_item_candidates(warehouse: Path, cache_path: Path | None = None,
                                  progress: Callable[[str], None] | None = None) -> CandidateReport:
-    """Recompute ``topics.theme_item_candidates`` from the current themes and backlog.
+    """Recompute ``topics.theme_item_candidates`` and ``topics.item_neighbours``.
 
     Args:
         warehouse: DuckDB warehouse file.
@@ -88,7 +95,7 @@ def update_theme_item_candidates(warehouse: Path, cache_path: Path | None = None
     """
     from closedloop.link_cli import default_cache_path, default_embedder
     from topics.link import BacklogItem, EmbeddingCache, MatchConfig, Matcher
-    from topics.link.themes import ThemeProfile, candidate_links
+    from topics.link.themes import ThemeProfile, candidate_links, item_neighbours
 
     say = progress or log.info
     started = time.perf_counter()
@@ -104,11 +111,14 @@ def update_theme_item_candidates(warehouse: Path, cache_path: Path | None = None
             "WHERE item_type IS NULL OR lower(item_type) <> 'epic' ORDER BY item_id").fetchall()]
         report.themes, report.items = len(themes), len(items)
         rows: list = []
+        neighbours: list = []
         model_id = ""
-        if themes and items:
+        if items:
             cache = EmbeddingCache(cache_path or default_cache_path())
             matcher = Matcher(items, MatchConfig(signals=SIGNALS), embedder=default_embedder(), cache=cache)
-            rows = candidate_links(matcher, themes, top_k=TOP_K, min_similarity=MIN_SIMILARITY)
+            neighbours = item_neighbours(matcher, top_k=NEIGHBOURS, min_similarity=MIN_NEIGHBOUR_SIMILARITY)
+            if themes:
+                rows = candidate_links(matcher, themes, top_k=TOP_K, min_similarity=MIN_SIMILARITY)
             report.embedded = matcher.item_counts.embedded + matcher.query_counts.embedded
             model_id = matcher.embedder.model_id if matcher.embedder else ""
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -121,13 +131,22 @@ def update_theme_item_candidates(warehouse: Path, cache_path: Path | None = None
             "model_id": pa.array([model_id] * len(rows), pa.string()),
             "computed_at": pa.array([now] * len(rows), pa.timestamp("us")),
         })
+        neighbour_table = pa.table({
+            "item_id": pa.array([r.item_id for r in neighbours], pa.string()),
+            "neighbour_id": pa.array([r.neighbour_id for r in neighbours], pa.string()),
+            "similarity": pa.array([r.similarity for r in neighbours], pa.float64()),
+            "similarity_rank": pa.array([r.rank for r in neighbours], pa.int32()),
+            "model_id": pa.array([model_id] * len(neighbours), pa.string()),
+            "computed_at": pa.array([now] * len(neighbours), pa.timestamp("us")),
+        })
         con.execute("BEGIN")
-        con.execute("DELETE FROM topics.theme_item_candidates")
-        con.register("candidates", table)
-        con.execute("INSERT INTO topics.theme_item_candidates BY NAME SELECT * FROM candidates")
-        con.unregister("candidates")
+        for name, data in (("theme_item_candidates", table), ("item_neighbours", neighbour_table)):
+            con.execute(f"DELETE FROM topics.{name}")
+            con.register("new_rows", data)
+            con.execute(f"INSERT INTO topics.{name} BY NAME SELECT * FROM new_rows")
+            con.unregister("new_rows")
         con.execute("COMMIT")
-        report.candidates = len(rows)
+        report.candidates, report.neighbours = len(rows), len(neighbours)
     finally:
         con.close()
     report.seconds = time.perf_counter() - started

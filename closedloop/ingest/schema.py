@@ -273,6 +273,10 @@ TOPICS_DDL = (
   theme_id VARCHAR, item_id VARCHAR, similarity DOUBLE, similarity_rank INTEGER, theme_agreement DOUBLE,
   model_id VARCHAR, computed_at TIMESTAMP
 )""",
+    """CREATE TABLE IF NOT EXISTS topics.item_neighbours (
+  item_id VARCHAR, neighbour_id VARCHAR, similarity DOUBLE, similarity_rank INTEGER, model_id VARCHAR,
+  computed_at TIMESTAMP
+)""",
     # One row per refit that followed daily assignments: how many of the tickets assigned daily since the
     # previous fit kept their theme (or stayed without one) in the refit.
     """CREATE TABLE IF NOT EXISTS topics.assignment_agreement (

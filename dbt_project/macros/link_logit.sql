@@ -2,7 +2,7 @@
     var), over the columns of the `evidence` relation (int_theme_item_evidence_combined): the
     evidence known when the item was created, plus the fall after shipping when after_shipping.
     Component terms only when w has them (link_confidence_without_components has none); the
-    planned-label and sibling terms only when w has them (coefficients fitted before them). -#}
+    planned-label, look-alike and sibling terms only when w has them (coefficients fitted before them). -#}
 {% macro link_logit(w, after_shipping=false) -%}
     ({{ w.intercept }}
     + {{ w.explicit_share }} * coalesce(evidence.explicit_share, 0)
@@ -18,6 +18,9 @@
     {%- if 'component_fix_rate' in w %}
     + {{ w.component_fix_rate }} * coalesce(evidence.component_fix_rate, 0)
     + {{ w.component_theme }} * coalesce(evidence.component_fix_rate, 0) * coalesce(evidence.component_theme_share, 0)
+    {%- endif %}
+    {%- if 'lookalike' in w %}
+    + {{ w.lookalike }} * coalesce(evidence.lookalike_similarity, 0)
     {%- endif %}
     {%- if 'sibling_fix' in w %}
     + {{ w.sibling_fix }} * case when coalesce(evidence.sibling_fixes, 0) > 0 then 1 else 0 end

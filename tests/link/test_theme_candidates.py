@@ -11,7 +11,7 @@ import pytest
 from closedloop.ingest.schema import create_all_sql
 from closedloop.links import split_code_words, update_theme_item_candidates
 from topics.link import BacklogItem, MatchConfig, Matcher, MiniLMEmbedder
-from topics.link.themes import ThemeProfile, candidate_links
+from topics.link.themes import ThemeProfile, candidate_links, item_neighbours
 
 TICKETS = {
     "T0001": ["My withdrawal has been pending for hours", "withdrawal stuck in processing since yesterday",
@@ -27,6 +27,8 @@ ITEMS = [
     BacklogItem("EX-3", "NPE in WalletFragment.onResume when the token list is empty", "Top crash."),
 ]
 EXPECTED = {"EX-1": "T0001", "EX-2": "T0002", "EX-3": "T0003"}
+AGAIN = BacklogItem("EX-4", "NPE in WalletFragment.onResume after the token list refresh", "Crash again.")
+"""The same fault as EX-3, filed again."""
 
 
 def _profiles(embedder: MiniLMEmbedder) -> list[ThemeProfile]:
@@ -59,6 +61,32 @@ def test_candidates_below_the_similarity_floor_are_dropped(fake_embedder):
     assert kept[0].similarity == pytest.approx(1.0, abs=1e-5)
 
 
+def test_an_engineers_item_reads_like_the_earlier_fix_of_the_same_fault(minilm: MiniLMEmbedder):
+    items = [BacklogItem(i.item_id, split_code_words(i.title), i.description) for i in [
+        BacklogItem("EX-1", "OOM in KlineChartView on low-memory Android devices", "Top crash in the app."),
+        BacklogItem("EX-2", "Add Turkish to the app's languages", "Localisation roadmap."),
+        BacklogItem("EX-3", "KlineChartView runs out of memory on old Android phones", "Crashes on open."),
+        BacklogItem("EX-4", "Quarterly OKR: grow futures volume", "Growth."),
+    ]]
+    matcher = Matcher(items, MatchConfig(signals=("dense_title", "dense_text")), embedder=minilm)
+    every = item_neighbours(matcher, top_k=3, min_similarity=-1.0)
+    nearest = {n.item_id: n.neighbour_id for n in every if n.rank == 1}
+    assert nearest["EX-1"] == "EX-3"
+    assert nearest["EX-3"] == "EX-1"
+    assert all(n.item_id != n.neighbour_id for n in every), "an item is not its own neighbour"
+    assert [len([n for n in every if n.item_id == i.item_id]) for i in items] == [3, 3, 3, 3]
+    for item in items:
+        mine = [n.similarity for n in every if n.item_id == item.item_id]
+        assert mine == sorted(mine, reverse=True)
+    # Blocks smaller than the backlog give the same neighbours; the floor and top_k cut them.
+    blocked = item_neighbours(matcher, top_k=3, min_similarity=-1.0, block=1)
+    assert [(n.item_id, n.neighbour_id, n.rank) for n in blocked] == [
+        (n.item_id, n.neighbour_id, n.rank) for n in every]
+    assert [n.similarity for n in blocked] == pytest.approx([n.similarity for n in every], abs=1e-5)
+    close = item_neighbours(matcher, top_k=1, min_similarity=0.5)
+    assert {(n.item_id, n.neighbour_id) for n in close} == {("EX-1", "EX-3"), ("EX-3", "EX-1")}
+
+
 @pytest.fixture
 def small_warehouse(tmp_path: Path, minilm: MiniLMEmbedder) -> Path:
     warehouse = tmp_path / "warehouse.duckdb"
@@ -69,7 +97,7 @@ def small_warehouse(tmp_path: Path, minilm: MiniLMEmbedder) -> Path:
             con.execute("INSERT INTO topics.themes (theme_id, label, keywords, centroid, is_ignored, is_retired) "
                         "VALUES (?, ?, '', ?, false, false)", [profile.theme_id, profile.theme_id,
                                                                np.asarray(profile.centroid).tolist()])
-        for item in [*ITEMS, BacklogItem("EX-10", "Funding reliability", "Epic.")]:
+        for item in [*ITEMS, AGAIN, BacklogItem("EX-10", "Funding reliability", "Epic.")]:
             con.execute("INSERT INTO raw.backlog_items (item_id, item_type, summary_redacted, description_redacted) "
                         "VALUES (?, ?, ?, ?)", [item.item_id, "Epic" if item.item_id == "EX-10" else "Bug",
                                                 item.title, item.description])
@@ -80,12 +108,24 @@ def test_pipeline_step_writes_candidates_and_reuses_cached_embeddings(small_ware
     cache = tmp_path / "link_cache.duckdb"
     first = update_theme_item_candidates(small_warehouse, cache_path=cache)
     second = update_theme_item_candidates(small_warehouse, cache_path=cache)
-    assert first.items == 3, "epics are containers and never scored"
+    assert first.items == 4, "epics are containers and never scored"
     assert first.embedded > 0
     assert second.embedded == 0
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
         rows = con.execute("SELECT item_id, theme_id FROM topics.theme_item_candidates "
                            "WHERE similarity_rank = 1 ORDER BY item_id").fetchall()
         total = con.execute("SELECT count(*) FROM topics.theme_item_candidates").fetchone()[0]
-    assert dict(rows) == EXPECTED
+    assert dict(rows) == EXPECTED | {"EX-4": "T0003"}
     assert total == second.candidates, "a rerun replaces the candidates instead of adding to them"
+    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+        neighbours = con.execute("SELECT count(*), count(DISTINCT item_id), min(similarity) "
+                                 "FROM topics.item_neighbours").fetchone()
+    assert neighbours[0] == second.neighbours > 0, "item neighbours are written and replaced on a rerun"
+    assert neighbours[2] >= 0.3
+    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+        nearest = con.execute("SELECT neighbour_id FROM topics.item_neighbours "
+                              "WHERE item_id = 'EX-4' AND similarity_rank = 1").fetchone()
+        epic = con.execute("SELECT count(*) FROM topics.item_neighbours "
+                           "WHERE 'EX-10' IN (item_id, neighbour_id)").fetchone()[0]
+    assert nearest == ("EX-3",)
+    assert epic == 0, "epics have no neighbours"

@@ -111,6 +111,16 @@ class Matcher:
         """Item ids in column order."""
         return [item.item_id for item in self.items]
 
+    def item_vectors(self, signal: str) -> np.ndarray:
+        """The items' unit vectors of one dense signal (``dense_title`` or ``dense_text``), in item order.
+
+        Raises:
+            KeyError: If the matcher was built without that signal.
+        """
+        if signal not in ("dense_title", "dense_text") or signal not in self._vectors:
+            raise KeyError(f"the matcher has no per-item vectors for {signal!r} (signals: {self.config.signals})")
+        return self._vectors[signal]
+
     def _embed(self, texts: Sequence[str]) -> tuple[np.ndarray, EmbeddingCounts]:
         assert self.embedder is not None
         if self.cache is not None:

@@ -56,6 +56,24 @@ class ThemeItemScore:
     agreement: float = 0.0
 
 
+@dataclass(frozen=True)
+class ItemNeighbour:
+    """One of an item's most similar other backlog items.
+
+    Attributes:
+        item_id: Backlog item.
+        neighbour_id: Another item of the same backlog.
+        similarity: Cosine of the two items (the better of title to title and whole text to
+            whole text), in [-1, 1].
+        rank: 1 for the item's most similar other item.
+    """
+
+    item_id: str
+    neighbour_id: str
+    similarity: float
+    rank: int
+
+
 def _unit(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
@@ -122,4 +140,47 @@ def candidate_links(matcher: Matcher, themes: Sequence[ThemeProfile], top_k: int
             value = float(similarity[row, col])
             if value >= min_similarity:
                 out.append(ThemeItemScore(themes[col].theme_id, item_id, value, rank, agreement))
+    return out
+
+
+def item_neighbours(matcher: Matcher, top_k: int = 10, min_similarity: float = 0.3,
+                    block: int = 1024) -> list[ItemNeighbour]:
+    """Each item's ``top_k`` most similar other items with a cosine of at least ``min_similarity``.
+
+    The warehouse uses them to ask whether an item reads like another item that explicitly fixes
+    a theme (an engineer's "OOM in KlineChartView" and last quarter's "OOM in KlineChartView on
+    tablets", which cited crash tickets). Title is compared with title and whole text with whole
+    text, and the better of the two counts. Items are compared a block at a time, so memory
+    grows with ``block x items``, not with the square of the backlog.
+
+    Args:
+        matcher: Matcher over the backlog items with the ``dense_title`` and/or ``dense_text`` signal.
+        top_k: Neighbours kept per item.
+        min_similarity: Lowest cosine kept.
+        block: Items compared at once.
+
+    Raises:
+        ValueError: If the matcher has neither signal.
+    """
+    signals = [s for s in ("dense_title", "dense_text") if s in matcher.config.signals]
+    if not signals:
+        raise ValueError("item neighbours need a matcher with dense_title or dense_text")
+    vectors = [matcher.item_vectors(s) for s in signals]
+    ids = matcher.item_ids
+    n = len(ids)
+    keep = min(top_k, n - 1)
+    out: list[ItemNeighbour] = []
+    if keep <= 0:
+        return out
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        sims = np.max([v[start:stop] @ v.T for v in vectors], axis=0)
+        sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not its own neighbour
+        order = np.argsort(-sims, axis=1, kind="stable")[:, :keep]
+        for row, cols in enumerate(order):
+            for rank, col in enumerate(cols, start=1):
+                value = float(sims[row, col])
+                if value < min_similarity:
+                    break
+                out.append(ItemNeighbour(ids[start + row], ids[col], value, rank))
     return out

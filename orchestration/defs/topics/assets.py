@@ -48,17 +48,25 @@ def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
 
-@dg.asset(
-    name="topics_theme_item_candidates",
-    deps=["topics_themes", "raw_backlog_items"],
-    group_name="topics",
-    kinds={"python", "duckdb"},
-    description="Each backlog item's most similar themes (topics.theme_item_candidates): semantic "
-                "evidence that dbt combines with explicit references, theme volume and human review.",
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("topics_theme_item_candidates", deps=["topics_themes", "raw_backlog_items"],
+                     group_name="topics", kinds={"python", "duckdb"},
+                     description="Each backlog item's most similar themes (topics.theme_item_candidates): "
+                                 "semantic evidence that dbt combines with explicit references, theme volume "
+                                 "and human review."),
+        dg.AssetSpec("topics_item_neighbours", deps=["raw_backlog_items"], group_name="topics",
+                     kinds={"python", "duckdb"},
+                     description="Each backlog item's most similar other items (topics.item_neighbours): "
+                                 "dbt asks whether an item reads like an explicit fix of a theme."),
+    ],
+    name="theme_item_candidates",
 )
-def theme_item_candidates(closedloop: ClosedloopResource) -> dg.MaterializeResult:
-    """Score every backlog item against the current themes with the link matcher."""
+def theme_item_candidates(closedloop: ClosedloopResource):
+    """Score every backlog item against the current themes and the other items with the link matcher."""
     report = update_theme_item_candidates(closedloop.warehouse_path, progress=log.info)
-    return dg.MaterializeResult(metadata={
-        "themes": report.themes, "items": report.items, "candidates": report.candidates,
-        "embedded": report.embedded, "seconds": round(report.seconds, 1)})
+    metadata = {"themes": report.themes, "items": report.items, "candidates": report.candidates,
+                "item_neighbours": report.neighbours, "embedded": report.embedded,
+                "seconds": round(report.seconds, 1)}
+    for key in ("topics_theme_item_candidates", "topics_item_neighbours"):
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)

@@ -4,7 +4,8 @@
   confidence is a logistic function of the evidence (explicit share and presence, semantic
   similarity, the theme's volume and its rise before the item was created, support labels, how
   often the item's tracker component holds explicit fixes and of which theme, whether an
-  explicit fix of the theme in the same component was opened within days of it, the fall of its
+  explicit fix of the theme in the same component was opened within days of it, how closely it
+  reads like another item that is an explicit fix of the theme, the fall of its
   volume after the item shipped), with the
   coefficients in the link_confidence var (link_confidence_without_components for items that have
   no tracker components). They were fitted against the demo generator's planted
@@ -89,6 +90,8 @@ scored as (
         coalesce(evidence.component_fix_rate, 0) as component_fix_rate,
         coalesce(evidence.component_theme_share, 0) as component_theme_share,
         coalesce(evidence.sibling_fixes, 0) as sibling_fixes,
+        coalesce(evidence.lookalike_similarity, 0) as lookalike_similarity,
+        evidence.lookalike_item_id,
         1.0 / (1.0 + exp(-({{ logit }}))) as model_confidence,
         1.0 / (1.0 + exp(-({{ before_shipping_logit }}))) as pre_ship_confidence,
         confirmed.item_id is not null as is_confirmed,
@@ -162,6 +165,8 @@ final as (
         component_fix_rate,
         component_theme_share,
         sibling_fixes,
+        lookalike_similarity,
+        lookalike_item_id,
         is_confirmed,
         is_rejected,
         case
@@ -193,6 +198,7 @@ final as (
             "case when has_planned_label then '; planned-work label' else '' end",
             "case when component_fix_rate * component_theme_share >= 0.1 then " ~ dbt.concat(["'; its component: '", dbt.cast(dbt.cast("round(100 * component_fix_rate)", dbt.type_bigint()), api.Column.translate_type("string")), "'% of other items are explicit fixes, '", dbt.cast(dbt.cast("round(100 * component_theme_share)", dbt.type_bigint()), api.Column.translate_type("string")), "'% of them of this theme'"]) ~ " else '' end",
             "case when sibling_fixes = 1 then '; opened within " ~ var('link_sibling_days') ~ " days of an explicit fix of this theme in its component' when sibling_fixes > 1 then " ~ dbt.concat(["'; opened within " ~ var('link_sibling_days') ~ " days of '", dbt.cast("sibling_fixes", api.Column.translate_type("string")), "' explicit fixes of this theme in its component'"]) ~ " else '' end",
+            "case when lookalike_similarity >= 0.5 then " ~ dbt.concat(["'; reads like '", "lookalike_item_id", "', an explicit fix of this theme (similarity '", dbt.cast("round(lookalike_similarity, 2)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
         ]) }} as evidence
     from ranked
 

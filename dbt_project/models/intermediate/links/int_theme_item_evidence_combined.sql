@@ -17,6 +17,10 @@
              within link_sibling_days of this one, is an explicit fix of this theme
              (sibling_fixes): a pain point that gets fixed often gets several items at once, and
              only some of them cite tickets;
+  lookalike  the item's most similar other item (stg_topics__item_neighbours) that is an explicit
+             fix of the theme, and their similarity: an item that reads like an earlier fix of a
+             pain point most likely fixes it again ("OOM in KlineChartView on tablets" after
+             "OOM in KlineChartView" cited crash tickets);
   shipping   for a shipped item, whether the theme's tickets fell after it shipped (z-score; 0
              until the window after shipping is complete).
   Epics are containers, never linked.
@@ -141,6 +145,36 @@ sibling_fixes as (
 
 ),
 
+{# The item's most similar other item that is an explicit fix of the theme (neighbours are
+   kept down to a cosine of 0.3, the ten most similar per item). #}
+lookalike_ranked as (
+
+    select
+        neighbours.item_id,
+        explicit_fixes.theme_id,
+        neighbours.neighbour_id,
+        neighbours.similarity,
+        row_number() over (
+            partition by neighbours.item_id, explicit_fixes.theme_id
+            order by neighbours.similarity desc, neighbours.neighbour_id
+        ) as lookalike_rank
+    from {{ ref('stg_topics__item_neighbours') }} as neighbours
+    inner join items
+        on neighbours.item_id = items.item_id
+    inner join explicit_fixes
+        on neighbours.neighbour_id = explicit_fixes.item_id
+    where neighbours.neighbour_id <> neighbours.item_id
+
+),
+
+lookalike as (
+
+    select item_id, theme_id, neighbour_id as lookalike_item_id, similarity as lookalike_similarity
+    from lookalike_ranked
+    where lookalike_rank = 1
+
+),
+
 semantic as (
 
     select theme_id, item_id, similarity, similarity_rank, theme_agreement
@@ -160,6 +194,9 @@ pairs as (
     from items
     inner join component_theme_fixes
         on items.components = component_theme_fixes.components
+    union
+    {# Themes that the item's look-alike items fix explicitly. #}
+    select item_id, theme_id from lookalike
 
 ),
 
@@ -241,7 +278,9 @@ final as (
         coalesce({{ safe_divide(
             'coalesce(component_theme_fixes.theme_fixes, 0) - case when own_fix.item_id is not null then 1 else 0 end',
             'component_items.component_fixes - case when own_fixed_item.item_id is not null then 1 else 0 end') }}, 0) as component_theme_share,
-        coalesce(sibling_fixes.sibling_fixes, 0) as sibling_fixes
+        coalesce(sibling_fixes.sibling_fixes, 0) as sibling_fixes,
+        coalesce(lookalike.lookalike_similarity, 0) as lookalike_similarity,
+        lookalike.lookalike_item_id
     from pairs
     inner join items
         on pairs.item_id = items.item_id
@@ -265,6 +304,9 @@ final as (
     left join sibling_fixes
         on pairs.item_id = sibling_fixes.item_id
         and pairs.theme_id = sibling_fixes.theme_id
+    left join lookalike
+        on pairs.item_id = lookalike.item_id
+        and pairs.theme_id = lookalike.theme_id
     left join fixed_items as own_fixed_item
         on pairs.item_id = own_fixed_item.item_id
     left join explicit_fixes as own_fix

@@ -47,6 +47,8 @@ final as (
         links.component_fix_rate,
         links.component_theme_share,
         links.sibling_fixes,
+        links.lookalike_similarity,
+        links.lookalike_item_id,
         links.is_confirmed,
         links.is_rejected,
         links.is_accepted
