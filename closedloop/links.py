@@ -84,6 +84,14 @@ def split_code_words(text: str) -> str:
     return " ".join(words)
 
 
+def _table(rows: list, fields: dict[str, tuple[str, pa.DataType]],
+           constants: dict[str, tuple[object, pa.DataType]]) -> pa.Table:
+    """Arrow table of ``rows``: column ``name`` from attribute ``attr`` of each row, plus constant columns."""
+    columns = {name: pa.array([getattr(r, attr) for r in rows], kind) for name, (attr, kind) in fields.items()}
+    columns |= {name: pa.array([value] * len(rows), kind) for name, (value, kind) in constants.items()}
+    return pa.table(columns)
+
+
 def update_theme_item_candidates(warehouse: Path, cache_path: Path | None = None,
                                  progress: Callable[[str], None] | None = None) -> CandidateReport:
     """Recompute ``topics.theme_item_candidates`` and ``topics.item_neighbours``.
@@ -122,23 +130,14 @@ def update_theme_item_candidates(warehouse: Path, cache_path: Path | None = None
             report.embedded = matcher.item_counts.embedded + matcher.query_counts.embedded
             model_id = matcher.embedder.model_id if matcher.embedder else ""
         now = datetime.now(UTC).replace(tzinfo=None)
-        table = pa.table({
-            "theme_id": pa.array([r.theme_id for r in rows], pa.string()),
-            "item_id": pa.array([r.item_id for r in rows], pa.string()),
-            "similarity": pa.array([r.similarity for r in rows], pa.float64()),
-            "similarity_rank": pa.array([r.rank for r in rows], pa.int32()),
-            "theme_agreement": pa.array([r.agreement for r in rows], pa.float64()),
-            "model_id": pa.array([model_id] * len(rows), pa.string()),
-            "computed_at": pa.array([now] * len(rows), pa.timestamp("us")),
-        })
-        neighbour_table = pa.table({
-            "item_id": pa.array([r.item_id for r in neighbours], pa.string()),
-            "neighbour_id": pa.array([r.neighbour_id for r in neighbours], pa.string()),
-            "similarity": pa.array([r.similarity for r in neighbours], pa.float64()),
-            "similarity_rank": pa.array([r.rank for r in neighbours], pa.int32()),
-            "model_id": pa.array([model_id] * len(neighbours), pa.string()),
-            "computed_at": pa.array([now] * len(neighbours), pa.timestamp("us")),
-        })
+        stamp = {"model_id": (model_id, pa.string()), "computed_at": (now, pa.timestamp("us"))}
+        table = _table(rows, {"theme_id": ("theme_id", pa.string()), "item_id": ("item_id", pa.string()),
+                              "similarity": ("similarity", pa.float64()), "similarity_rank": ("rank", pa.int32()),
+                              "theme_agreement": ("agreement", pa.float64())}, stamp)
+        neighbour_table = _table(neighbours, {"item_id": ("item_id", pa.string()),
+                                              "neighbour_id": ("neighbour_id", pa.string()),
+                                              "similarity": ("similarity", pa.float64()),
+                                              "similarity_rank": ("rank", pa.int32())}, stamp)
         con.execute("BEGIN")
         for name, data in (("theme_item_candidates", table), ("item_neighbours", neighbour_table)):
             con.execute(f"DELETE FROM topics.{name}")
