@@ -52,8 +52,9 @@ from topics.link import (  # noqa: E402
 KS = (1, 5, 10, 20, 50)
 csv.field_size_limit(1 << 24)  # one VLC issue description is 173k characters
 VARIANTS: list[tuple[str, MatchConfig]] = [
-    ("dense_text (baseline: plain MiniLM cosine)", MatchConfig(signals=("dense_text",))),
+    ("dense_text (baseline: plain MiniLM cosine)", MatchConfig(signals=("dense_text",), gloss=False)),
     ("dense_title (default)", MatchConfig()),
+    ("dense_title, no crash/freeze gloss", MatchConfig(gloss=False)),
     ("dense_chunks (title + 60-word chunk, max-sim)", MatchConfig(signals=("dense_chunks",))),
     ("bm25_text (identifier split, stemmed)", MatchConfig(signals=("bm25_text",))),
     ("bm25_text, no identifier split", MatchConfig(signals=("bm25_text",), split_identifiers=False)),
@@ -93,7 +94,7 @@ def quality(dataset: Path, work: Path, variants: bool, threads: int) -> dict:
     cache_path = work / "quality-cache.duckdb"
     feedback, backlog = dataset / "vlc_feedback.csv", dataset / "vlc_backlog.csv"
     runs = {}
-    for name, config, embedder in (("baseline", MatchConfig(signals=("dense_text",)), plain),
+    for name, config, embedder in (("baseline", MatchConfig(signals=("dense_text",), gloss=False), plain),
                                    ("closedloop link defaults", None, shipped),
                                    ("defaults, float32 model", None, plain)):
         out = work / f"{name.split()[0]}.csv"

@@ -29,6 +29,28 @@ def test_the_packaged_model_ranks_the_obviously_matching_item_first(minilm):
     assert best == ["EX-1", "EX-3", "EX-5"]
 
 
+def test_items_named_by_exception_or_out_of_memory_rank_first_for_a_users_crash_complaint(minilm):
+    """Users say "crashing"; engineers name the exception. Without the gloss, MiniLM ranks the
+    playback-stutter item first for this complaint (MatchConfig(gloss=False) fails this test)."""
+    items = [BacklogItem("A", "Wallet tab NullPointerException before first token sync"),
+             BacklogItem("B", "Wallet balances load slowly for accounts with many tokens"),
+             BacklogItem("C", "OOM in KlineChartView on low-memory Android devices"),
+             BacklogItem("D", "Chart candles render with a delay on weak networks"),
+             BacklogItem("F", "Playback stutters on 4K videos")]
+    matches = Matcher(items, embedder=minilm).match(["the app keeps crashing"], k=2)[0]
+    assert {m.item_id for m in matches} == {"A", "C"}
+
+
+def test_the_gloss_changes_what_is_embedded_not_the_items_given(fake_embedder):
+    item = BacklogItem("EX-1", "NPE in WalletFragment", "tokenList is null")
+    matcher = Matcher([item], embedder=fake_embedder)
+    assert matcher.items == (item,)
+    assert "NPE (crash) in WalletFragment" in fake_embedder.embedded
+    unglossed = type(fake_embedder)()
+    Matcher([item], MatchConfig(gloss=False), embedder=unglossed)
+    assert "NPE in WalletFragment" in unglossed.embedded
+
+
 def test_matches_are_ranked_one_to_k_with_falling_scores(fake_embedder):
     matches = Matcher(BACKLOG, embedder=fake_embedder).match(QUERIES, k=4)
     for per_query in matches:

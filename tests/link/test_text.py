@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from topics.link.text import split_identifier, split_title, stem, text_hash, tokenize
+from topics.link.text import gloss_engineering_terms, split_identifier, split_title, stem, text_hash, tokenize
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,37 @@ def test_the_first_line_of_a_tracker_text_is_its_title():
 
 def test_text_hash_ignores_whitespace_differences():
     assert text_hash("crash  on\nstart ") == text_hash("crash on start")
+
+
+@pytest.mark.parametrize(
+    ("jargon", "glossed"),
+    [
+        ("NPE in WalletFragment.onResume", "NPE (crash) in WalletFragment.onResume"),
+        ("setVideoSurface throws IllegalStateException", "setVideoSurface throws IllegalStateException (crash)"),
+        ("OOM in KlineChartView", "OOM (crash) in KlineChartView"),
+        ("Chart View keeps candles (Out Of Memory Error)", "Chart View keeps candles (Out Of Memory Error (crash))"),
+        ("Null Pointer Exception in wallet tab", "Null Pointer Exception (crash) in wallet tab"),
+        ("SIGSEGV in libvlc", "SIGSEGV (crash) in libvlc"),
+        ("ANR when the SD card is removed", "ANR (freezes) when the SD card is removed"),
+    ],
+)
+def test_engineers_jargon_for_a_crash_or_freeze_gets_the_users_word(jargon, glossed):
+    assert gloss_engineering_terms(jargon) == glossed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "App crashes on launch: NullPointerException in MainActivity",  # already says crash
+        "Player freezes with an ANR on Android TV",  # already says freezes
+        "Exception handling refactor in the sync module",  # no exception class named
+        "HTTPServerError shown as a toast",  # an error message, not a crash
+        "Room database migration",  # "oom" inside a word
+    ],
+)
+def test_texts_that_name_the_symptom_or_no_crash_are_left_as_they_are(text):
+    assert gloss_engineering_terms(text) == text
+
+
+def test_only_the_first_crash_term_is_glossed():
+    assert gloss_engineering_terms("NPE after OOM") == "NPE (crash) after OOM"

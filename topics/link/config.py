@@ -37,6 +37,8 @@ class MatchConfig:
         max_chunks: Chunks per item at most (the rest of a very long description is ignored).
         split_identifiers: Split CamelCase, snake_case and dotted names for BM25.
         stemming: Fold inflections for BM25.
+        gloss: Add the user's word after engineers' jargon for a crash or a freeze in item texts
+            (``NPE`` -> ``NPE (crash)``; :func:`topics.link.text.gloss_engineering_terms`).
         bm25: BM25 parameters.
     """
 
@@ -46,6 +48,7 @@ class MatchConfig:
     max_chunks: int = 6
     split_identifiers: bool = True
     stemming: bool = True
+    gloss: bool = True
     bm25: BM25Params = field(default_factory=BM25Params)
 
     def __post_init__(self) -> None:

@@ -17,7 +17,7 @@ from topics.link.config import MatchConfig
 from topics.link.embedding import MiniLMEmbedder, TextEmbedder
 from topics.link.fusion import reciprocal_rank_fusion, top_k
 from topics.link.lexical import BM25Index
-from topics.link.text import chunk_words, split_title
+from topics.link.text import chunk_words, gloss_engineering_terms, split_title
 
 log = logging.getLogger(__name__)
 
@@ -131,17 +131,25 @@ class Matcher:
         position = {text: i for i, text in enumerate(unique)}
         return vectors[[position[t] for t in texts]], EmbeddingCounts(len(unique), 0)
 
+    def _prepared(self) -> list[BacklogItem]:
+        """The items as they are indexed: glossed when the config says so (ids and order unchanged)."""
+        if not self.config.gloss:
+            return list(self.items)
+        gloss = gloss_engineering_terms
+        return [BacklogItem(item.item_id, gloss(item.title), gloss(item.description)) for item in self.items]
+
     def _index(self) -> None:
         signals = set(self.config.signals)
-        titles = [item.title or item.description[:200] for item in self.items]
+        items = self._prepared()
+        titles = [item.title or item.description[:200] for item in items]
         groups: dict[str, list[str]] = {}
         if "dense_title" in signals:
             groups["dense_title"] = titles
         if "dense_text" in signals:
-            groups["dense_text"] = [item.text for item in self.items]
+            groups["dense_text"] = [item.text for item in items]
         if "dense_chunks" in signals:
             chunks, owner = [], []
-            for i, (item, title) in enumerate(zip(self.items, titles, strict=True)):
+            for i, (item, title) in enumerate(zip(items, titles, strict=True)):
                 parts = chunk_words(item.description, words=self.config.chunk_words)[: self.config.max_chunks]
                 for part in parts or [""]:
                     chunks.append(f"{title}\n{part}".strip())
@@ -156,7 +164,7 @@ class Matcher:
                 self._vectors[name] = vectors[start : start + len(texts)]
                 start += len(texts)
             log.info(f"backlog embeddings: {self.item_counts.embedded} embedded, {self.item_counts.reused} cached")
-        lexical = {"bm25_text": [item.text for item in self.items], "bm25_title": titles}
+        lexical = {"bm25_text": [item.text for item in items], "bm25_title": titles}
         for name in signals & set(lexical):
             self._bm25[name] = BM25Index(lexical[name], self.config.bm25,
                                          split_identifiers=self.config.split_identifiers,

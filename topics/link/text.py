@@ -95,6 +95,43 @@ def tokenize(text: str, *, split_identifiers: bool = True, stemming: bool = True
     return terms
 
 
+CRASH_TERMS = re.compile(
+    r"\b(?:NPE|Null ?Pointer ?Exception|[A-Z][A-Za-z]* ?Exception|OOM|Out ?Of ?Memory(?: ?Error)?|"
+    r"SIGSEGV|SIGABRT|SIGBUS|segfault|segmentation fault|EXC_BAD_ACCESS|stack ?trace|tombstone)\b",
+    re.IGNORECASE)
+"""Engineers' names for a crash: Java/Kotlin exception classes (``NullPointerException``,
+``IllegalStateException``, ``NPE``), out-of-memory (``OOM``, ``OutOfMemoryError``), native signals
+(``SIGSEGV``, ``EXC_BAD_ACCESS``) and crash artefacts (stack trace, tombstone); also when the
+identifiers were split into words first (``Null Pointer Exception``)."""
+FREEZE_TERMS = re.compile(r"\bANRs?\b|\bapplication not responding\b", re.IGNORECASE)
+"""Android's "application not responding": what a user calls a freeze."""
+_GLOSSES = ((CRASH_TERMS, "crash", ("crash",)), (FREEZE_TERMS, "freezes", ("freez", "froze", "hang")))
+"""(pattern, the user's word, stems that mean the text already says it)."""
+
+
+def gloss_engineering_terms(text: str) -> str:
+    """``text`` with the user's word added after engineering jargon for a crash or a freeze.
+
+    A user writes "the app crashes when I open my wallet", an engineer "NPE in WalletFragment";
+    MiniLM does not know that an exception name means a crash. The first crash term gets
+    " (crash)" after it and the first ANR " (freezes)", unless the text already uses that word,
+    so a title that names the symptom is left as it is. Measured on the demo backlogs and the
+    VLC tracker: see topics/link/README.md.
+
+    Examples:
+        >>> gloss_engineering_terms("NPE in WalletFragment.onResume")
+        'NPE (crash) in WalletFragment.onResume'
+        >>> gloss_engineering_terms("Crash: NullPointerException in player")
+        'Crash: NullPointerException in player'
+    """
+    for pattern, word, stems in _GLOSSES:
+        lowered = text.lower()
+        if any(s in lowered for s in stems):
+            continue
+        text = pattern.sub(lambda m, word=word: f"{m.group(0)} ({word})", text, count=1)
+    return text
+
+
 def split_title(text: str) -> tuple[str, str]:
     """``(title, body)`` of a tracker text: its first non-empty line and the rest.
 
