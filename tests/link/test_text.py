@@ -60,6 +60,8 @@ def test_text_hash_ignores_whitespace_differences():
         ("Chart View keeps candles (Out Of Memory Error)", "Chart View keeps candles (Out Of Memory Error (crash))"),
         ("Null Pointer Exception in wallet tab", "Null Pointer Exception (crash) in wallet tab"),
         ("SIGSEGV in libvlc", "SIGSEGV (crash) in libvlc"),
+        ("IOException when reading subtitles", "IOException (crash) when reading subtitles"),
+        ("Player runs out of memory on 8K files", "Player runs out of memory (crash) on 8K files"),
         ("ANR when the SD card is removed", "ANR (freezes) when the SD card is removed"),
     ],
 )
@@ -73,6 +75,8 @@ def test_engineers_jargon_for_a_crash_or_freeze_gets_the_users_word(jargon, glos
         "App crashes on launch: NullPointerException in MainActivity",  # already says crash
         "Player freezes with an ANR on Android TV",  # already says freezes
         "Exception handling refactor in the sync module",  # no exception class named
+        "Improve exception messages in the sync log",
+        "Zoom and room settings",  # "oom" inside words
         "HTTPServerError shown as a toast",  # an error message, not a crash
         "Room database migration",  # "oom" inside a word
     ],

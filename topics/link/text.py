@@ -96,14 +96,14 @@ def tokenize(text: str, *, split_identifiers: bool = True, stemming: bool = True
 
 
 CRASH_TERMS = re.compile(
-    r"\b(?:NPE|Null ?Pointer ?Exception|[A-Z][A-Za-z]* ?Exception|OOM|Out ?Of ?Memory(?: ?Error)?|"
-    r"SIGSEGV|SIGABRT|SIGBUS|segfault|segmentation fault|EXC_BAD_ACCESS|stack ?trace|tombstone)\b",
-    re.IGNORECASE)
+    r"\b(?:NPE|OOM|SIGSEGV|SIGABRT|SIGBUS|EXC_BAD_ACCESS|[A-Z]\w*Exception|(?:[A-Z][a-z]+ )+Exception|"
+    r"Out ?Of ?Memory ?Error|(?i:out of memory|segfault|segmentation fault|stack ?trace|tombstone))\b")
 """Engineers' names for a crash: Java/Kotlin exception classes (``NullPointerException``,
 ``IllegalStateException``, ``NPE``), out-of-memory (``OOM``, ``OutOfMemoryError``), native signals
 (``SIGSEGV``, ``EXC_BAD_ACCESS``) and crash artefacts (stack trace, tombstone); also when the
-identifiers were split into words first (``Null Pointer Exception``)."""
-FREEZE_TERMS = re.compile(r"\bANRs?\b|\bapplication not responding\b", re.IGNORECASE)
+identifiers were split into words first (``Null Pointer Exception``). Class names and acronyms
+are matched case-sensitively, so "improve exception messages" is not a crash."""
+FREEZE_TERMS = re.compile(r"\bANRs?\b|\b(?i:application not responding)\b")
 """Android's "application not responding": what a user calls a freeze."""
 _GLOSSES = ((CRASH_TERMS, "crash", ("crash",)), (FREEZE_TERMS, "freezes", ("freez", "froze", "hang")))
 """(pattern, the user's word, stems that mean the text already says it)."""
