@@ -76,7 +76,6 @@ def test_engineers_jargon_for_a_crash_or_freeze_gets_the_users_word(jargon, glos
         "Player freezes with an ANR on Android TV",  # already says freezes
         "Exception handling refactor in the sync module",  # no exception class named
         "Improve exception messages in the sync log",
-        "Zoom and room settings",  # "oom" inside words
         "HTTPServerError shown as a toast",  # an error message, not a crash
         "Room database migration",  # "oom" inside a word
     ],
