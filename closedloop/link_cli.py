@@ -78,19 +78,22 @@ def default_cache_path() -> Path:
     return load_settings().cache / CACHE_FILE
 
 
-def default_embedder() -> MiniLMEmbedder:
-    """The packaged MiniLM, int8-quantized, with ``$CLOSEDLOOP_TORCH_THREADS`` torch threads (default 1).
+def default_embedder(quantize: bool | None = None) -> MiniLMEmbedder:
+    """The packaged MiniLM with ``$CLOSEDLOOP_TORCH_THREADS`` torch threads (default 1).
 
-    Dynamic int8 quantization embeds about 2.5x faster on CPU, which is what lets a cold run
-    against 5,000 items finish in under 30 s here; recall on the VLC pairs is unchanged (see
-    ``bench/link_feedback.py``). ``CLOSEDLOOP_LINK_INT8=0`` uses float32 instead.
+    Args:
+        quantize: Dynamic int8 quantization; None reads ``CLOSEDLOOP_LINK_INT8`` (default on).
+            Int8 embeds about 2x faster on CPU, which is what lets a cold ``closedloop link``
+            against 5,000 items finish in under 30 s here, but a text's int8 vector depends on
+            the texts batched with it (see topics/link/README.md); float32 vectors do not.
     """
     threads = os.environ.get("CLOSEDLOOP_TORCH_THREADS", "1")
     try:
         num_threads = max(1, int(threads))
     except ValueError as exc:
         raise ClosedloopError(f"CLOSEDLOOP_TORCH_THREADS must be a whole number, got {threads!r}") from exc
-    quantize = os.environ.get("CLOSEDLOOP_LINK_INT8", "1").strip().lower() not in ("0", "false", "no")
+    if quantize is None:
+        quantize = os.environ.get("CLOSEDLOOP_LINK_INT8", "1").strip().lower() not in ("0", "false", "no")
     from topics.link import EmbedderConfig, MiniLMEmbedder
 
     return MiniLMEmbedder(EmbedderConfig(num_threads=num_threads, quantize=quantize))

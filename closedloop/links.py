@@ -37,6 +37,10 @@ MIN_SIMILARITY = 0.2
 NEIGHBOURS = 10
 """Most similar other items kept per item (``topics.item_neighbours``)."""
 MIN_NEIGHBOUR_SIMILARITY = 0.3
+# The backlog is embedded in float32, not int8 as ``closedloop link`` does: an int8 vector depends
+# on the texts batched with it (cosine down to 0.93 on the VLC titles), so a new item embedded alone
+# in a daily run would not get the vector a full run gives it, and link confidence is calibrated on
+# these vectors. Float32 costs 3-7 s for a 302-item demo backlog (int8: under 2 s).
 
 
 @dataclass
@@ -123,7 +127,8 @@ def update_theme_item_candidates(warehouse: Path, cache_path: Path | None = None
         model_id = ""
         if items:
             cache = EmbeddingCache(cache_path or default_cache_path())
-            matcher = Matcher(items, MatchConfig(signals=SIGNALS), embedder=default_embedder(), cache=cache)
+            matcher = Matcher(items, MatchConfig(signals=SIGNALS), embedder=default_embedder(quantize=False),
+                              cache=cache)
             neighbours = item_neighbours(matcher, top_k=NEIGHBOURS, min_similarity=MIN_NEIGHBOUR_SIMILARITY)
             if themes:
                 rows = candidate_links(matcher, themes, top_k=TOP_K, min_similarity=MIN_SIMILARITY)

@@ -87,21 +87,55 @@ def test_an_engineers_item_reads_like_the_earlier_fix_of_the_same_fault(minilm: 
     assert {(n.item_id, n.neighbour_id) for n in close} == {("EX-1", "EX-3"), ("EX-3", "EX-1")}
 
 
-@pytest.fixture
-def small_warehouse(tmp_path: Path, minilm: MiniLMEmbedder) -> Path:
-    warehouse = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
+def _warehouse(path: Path, items: list[BacklogItem], minilm: MiniLMEmbedder) -> Path:
+    with duckdb.connect(str(path)) as con:
         for statement in create_all_sql():
             con.execute(statement)
         for profile in _profiles(minilm):
             con.execute("INSERT INTO topics.themes (theme_id, label, keywords, centroid, is_ignored, is_retired) "
                         "VALUES (?, ?, '', ?, false, false)", [profile.theme_id, profile.theme_id,
                                                                np.asarray(profile.centroid).tolist()])
-        for item in [*ITEMS, AGAIN, BacklogItem("EX-10", "Funding reliability", "Epic.")]:
+    _add_items(path, items)
+    return path
+
+
+def _add_items(path: Path, items: list[BacklogItem]) -> None:
+    with duckdb.connect(str(path)) as con:
+        for item in items:
             con.execute("INSERT INTO raw.backlog_items (item_id, item_type, summary_redacted, description_redacted) "
                         "VALUES (?, ?, ?, ?)", [item.item_id, "Epic" if item.item_id == "EX-10" else "Bug",
                                                 item.title, item.description])
-    return warehouse
+
+
+@pytest.fixture
+def small_warehouse(tmp_path: Path, minilm: MiniLMEmbedder) -> Path:
+    return _warehouse(tmp_path / "warehouse.duckdb",
+                      [*ITEMS, AGAIN, BacklogItem("EX-10", "Funding reliability", "Epic.")], minilm)
+
+
+def _evidence(warehouse: Path, item_id: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT 'theme', theme_id, similarity FROM topics.theme_item_candidates WHERE item_id = ? UNION ALL "
+            "SELECT 'item', neighbour_id, similarity FROM topics.item_neighbours WHERE item_id = ? "
+            "ORDER BY 1, 2", [item_id, item_id]).fetchall()
+
+
+def test_an_item_added_in_a_later_run_gets_the_evidence_a_full_run_gives_it(tmp_path: Path,
+                                                                            minilm: MiniLMEmbedder):
+    """The backlog is embedded in float32: an int8 vector would depend on the texts embedded in the
+    same batch, so an item embedded alone in a daily run would score differently from a full run
+    (with ``default_embedder(quantize=True)`` in closedloop/links.py this test fails)."""
+    full = _warehouse(tmp_path / "full.duckdb", [*ITEMS, AGAIN], minilm)
+    update_theme_item_candidates(full, cache_path=tmp_path / "full_cache.duckdb")
+    daily = _warehouse(tmp_path / "daily.duckdb", ITEMS, minilm)
+    update_theme_item_candidates(daily, cache_path=tmp_path / "daily_cache.duckdb")
+    _add_items(daily, [AGAIN])
+    report = update_theme_item_candidates(daily, cache_path=tmp_path / "daily_cache.duckdb")
+    assert 0 < report.embedded <= 3, "only the new item's texts are embedded"
+    expected, got = _evidence(full, AGAIN.item_id), _evidence(daily, AGAIN.item_id)
+    assert [row[:2] for row in got] == [row[:2] for row in expected]
+    assert [row[2] for row in got] == pytest.approx([row[2] for row in expected], abs=1e-4)
 
 
 def test_pipeline_step_writes_candidates_and_reuses_cached_embeddings(small_warehouse: Path, tmp_path: Path):
