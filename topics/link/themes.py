@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from topics.link.fusion import top_k as best_k
 from topics.link.matcher import Matcher
 
 
@@ -176,11 +177,10 @@ def item_neighbours(matcher: Matcher, top_k: int = 10, min_similarity: float = 0
         stop = min(start + block, n)
         sims = np.max([v[start:stop] @ v.T for v in vectors], axis=0)
         sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not its own neighbour
-        order = np.argsort(-sims, axis=1, kind="stable")[:, :keep]
-        for row, cols in enumerate(order):
-            for rank, col in enumerate(cols, start=1):
-                value = float(sims[row, col])
+        order, values = best_k(sims, keep)
+        for row, (cols, row_values) in enumerate(zip(order, values, strict=True)):
+            for rank, (col, value) in enumerate(zip(cols, row_values, strict=True), start=1):
                 if value < min_similarity:
                     break
-                out.append(ItemNeighbour(ids[start + row], ids[col], value, rank))
+                out.append(ItemNeighbour(ids[start + row], ids[col], float(value), rank))
     return out
