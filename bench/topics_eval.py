@@ -9,6 +9,7 @@ Targets (issue): never told the number of intents, outliers at most 5 %: CLINC15
 and ARI >= 0.75; CLINC150 train NMI >= 0.91 and ARI >= 0.72; fitting under 10 s for 5,000 texts.
 
 Usage: python bench/topics_eval.py [--datasets DIR] [--skip-baseline] [--only clinc150-test,...]
+                                  [--pooling model|content-mean]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchlib import write_results
 
@@ -50,7 +52,7 @@ def prepare(datasets: Path, workdir: Path) -> dict[str, Path]:
     }
 
 
-def baseline(csv_path: Path, cache_path: Path, threads: int) -> dict:
+def baseline(csv_path: Path, cache_path: Path, threads: int, embed: Any = None) -> dict:
     """A default BERTopic() fit (UMAP + HDBSCAN) on the same cached embeddings."""
     import duckdb
     from bertopic import BERTopic
@@ -63,7 +65,7 @@ def baseline(csv_path: Path, cache_path: Path, threads: int) -> dict:
 
     texts, labels = read_labelled_csv(csv_path, "text", "label")
     with duckdb.connect(str(cache_path)) as con:
-        vectors = embed_with_cache(con, texts, make_embedder(threads=threads)).vectors
+        vectors = embed_with_cache(con, texts, make_embedder(embed, threads=threads)).vectors
     with limit_threads(threads):
         started = time.perf_counter()
         topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
@@ -81,6 +83,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--only", help="comma-separated subset of clinc150-test,clinc150-train,bitext")
+    parser.add_argument("--pooling", choices=("model", "content-mean"), default="model",
+                        help="text vector from the token vectors (default: the model's own)")
     args = parser.parse_args()
 
     datasets = Path(args.datasets)
@@ -89,11 +93,11 @@ def main() -> int:
         return 1
     from closedloop.settings import load_settings
     from closedloop.topics_cli import CACHE_FILE, evaluate
-    from topics.config import TopicConfig
+    from topics.config import EmbedConfig, TopicConfig
 
     cache = load_settings().cache
     cache.mkdir(parents=True, exist_ok=True)
-    config = TopicConfig(threads=args.threads)
+    config = TopicConfig(threads=args.threads, embed=EmbedConfig(pooling=args.pooling))
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         files = prepare(datasets, Path(tmp))
@@ -105,7 +109,7 @@ def main() -> int:
             entry = {"closedloop": ours}
             if not args.skip_baseline:
                 print(f"{name}: BERTopic() ...", file=sys.stderr, flush=True)
-                entry["bertopic_default"] = baseline(path, cache / CACHE_FILE, args.threads)
+                entry["bertopic_default"] = baseline(path, cache / CACHE_FILE, args.threads, config.embed)
             results[name] = entry
 
     header = f"{'data set':15s} {'method':17s} {'rows':>6s} {'themes':>6s} {'outliers':>8s} {'fit s':>6s} " \

@@ -150,6 +150,8 @@ def cmd_topics_evaluate(args: argparse.Namespace) -> int:
     config = TopicConfig(threads=args.threads, seed=args.seed)
     if args.backend:
         config = config.replace(embed=dataclasses.replace(config.embed, backend=args.backend))
+    if args.pooling:
+        config = config.replace(embed=dataclasses.replace(config.embed, pooling=args.pooling))
     evaluate(args.input, args.text_col, args.label_col, as_json=args.json, config=config)
     return 0
 
@@ -166,5 +168,8 @@ def add_topics_parser(subparsers: Any) -> argparse.ArgumentParser:
     ev.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
     ev.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     ev.add_argument("--backend", choices=("torch", "onnx-int8"), help="embedding backend (default torch)")
+    ev.add_argument("--pooling", choices=("model", "content-mean"),
+                    help="how token vectors become a text vector (default model; content-mean leaves out "
+                         "[CLS]/[SEP], better for short requests)")
     ev.set_defaults(func=cmd_topics_evaluate)
     return topics

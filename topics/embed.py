@@ -62,11 +62,51 @@ def _model_folder(config: EmbedConfig) -> Path:
 
 
 def default_model_id(config: EmbedConfig) -> str:
-    """Cache identity of the vectors a configuration produces: model, backend and truncation."""
+    """Cache identity of the vectors a configuration produces: model, backend, truncation and pooling."""
     if config.model_id:
         return config.model_id
     name = "all-MiniLM-L6-v2" if config.model_path is None else Path(config.model_path).name
-    return f"{name}|{config.backend}|max{config.max_seq_length}"
+    pooling = "" if config.pooling == "model" else f"|{config.pooling}"
+    return f"{name}|{config.backend}|max{config.max_seq_length}{pooling}"
+
+
+def content_mean(tokens: np.ndarray, attention_mask: np.ndarray, input_ids: np.ndarray,
+                 special_ids: Sequence[int]) -> np.ndarray:
+    """Unit mean of each text's own token vectors, the tokenizer's special tokens left out.
+
+    Args:
+        tokens: ``(batch, tokens, dim)`` token vectors (the transformer's last hidden state).
+        attention_mask: ``(batch, tokens)``, 1 for real tokens and 0 for padding.
+        input_ids: ``(batch, tokens)`` token ids.
+        special_ids: Ids to leave out ([CLS], [SEP], padding; not [UNK], which stands for text).
+
+    Returns:
+        ``(batch, dim)`` float32 rows of unit length. A text with no token of its own (empty after
+        normalization) falls back to the mean over all its tokens.
+    """
+    mask = (attention_mask > 0) & ~np.isin(input_ids, np.asarray(list(special_ids), dtype=input_ids.dtype))
+    empty = ~mask.any(axis=1)
+    mask[empty] = attention_mask[empty] > 0
+    weights = mask[..., None].astype(np.float32)
+    pooled = (tokens.astype(np.float32) * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+    return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+def pools_by_mean(model: Any) -> bool:
+    """Whether a loaded SentenceTransformer pools its token vectors by their mean (no pooling module: yes)."""
+    if len(model) < 2:
+        return True
+    pooling = model[1]
+    mode = getattr(pooling, "pooling_mode", None)  # sentence-transformers >= 6: a name such as "mean"
+    if mode is not None:
+        return mode == "mean" or (isinstance(mode, (list, tuple)) and list(mode) == ["mean"])
+    return bool(getattr(pooling, "pooling_mode_mean_tokens", False))
+
+
+def special_token_ids(tokenizer: Any) -> list[int]:
+    """The ids content-mean pooling leaves out: every special token but the unknown-word token."""
+    unknown = getattr(tokenizer, "unk_token_id", None)
+    return [i for i in tokenizer.all_special_ids if i != unknown]
 
 
 def _offline() -> None:
@@ -116,6 +156,7 @@ class SentenceTransformerEmbedder:
         self._model: Any = None
         self._folder = _model_folder(self.config)
         self._model_id = default_model_id(self.config)
+        self._special: list[int] | None = None
 
     @property
     def model_id(self) -> str:
@@ -140,6 +181,11 @@ class SentenceTransformerEmbedder:
             model.max_seq_length = self.config.max_seq_length
             model.eval()
             self._model = model
+            mean_pooled = pools_by_mean(model)
+            if self.config.pooling == "content-mean" and not mean_pooled:
+                log.warning("%s does not pool by mean; using its own pooling", self._folder)
+            self._special = special_token_ids(model.tokenizer) \
+                if self.config.pooling == "content-mean" and mean_pooled else None
         return self._model
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
@@ -163,9 +209,14 @@ class SentenceTransformerEmbedder:
             done = 0
             for batch in batches:
                 features = model.preprocess([clean[i] for i in batch])
-                vectors = model(features)["sentence_embedding"]
-                vectors = torch.nn.functional.normalize(vectors.float(), dim=1)
-                out[batch] = vectors.numpy()
+                ids = features["input_ids"].numpy()
+                result = model(features)
+                if self._special is not None:
+                    out[batch] = content_mean(result["token_embeddings"].float().numpy(),
+                                              result["attention_mask"].numpy(), ids, self._special)
+                else:
+                    vectors = torch.nn.functional.normalize(result["sentence_embedding"].float(), dim=1)
+                    out[batch] = vectors.numpy()
                 done += len(batch)
                 if self.progress:
                     self.progress(done, len(clean))
@@ -218,8 +269,7 @@ class OnnxInt8Embedder:
         _offline()
         _quiet_transformers()
         model = SentenceTransformer(str(self._folder), device="cpu", local_files_only=True)
-        pooling = getattr(model[1], "pooling_mode_mean_tokens", True) if len(model) > 1 else True
-        if not pooling:
+        if not pools_by_mean(model):
             raise ModelNotFoundError(f"{self._folder}: only mean-pooling models can use the onnx-int8 backend")
         transformer = model[0].auto_model.eval()
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -287,10 +337,8 @@ class OnnxInt8Embedder:
         for batch in length_sorted_batches(lengths, self.config.batch_size):
             feeds = self._encode([clean[i] for i in batch])
             hidden = self._session.run(None, feeds)[0]
-            mask = feeds["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[batch] = pooled / np.maximum(norms, 1e-12)
+            special = special_token_ids(self._tokenizer) if self.config.pooling == "content-mean" else []
+            out[batch] = content_mean(hidden, feeds["attention_mask"], feeds["input_ids"], special)
             done += len(batch)
             if self.progress:
                 self.progress(done, len(clean))

@@ -43,6 +43,17 @@ def test_evaluate_json_prints_one_object_with_the_scores(tmp_path, capsys):
     assert report["nmi"] > 0.5
 
 
+def test_evaluate_pooling_flag_picks_the_vectors_and_names_them(tmp_path, capsys):
+    from closedloop.cli import main
+
+    code = main(["topics", "evaluate", "--input", str(_csv(tmp_path / "t.csv")), "--text-col", "body",
+                 "--label-col", "queue", "--json", "--threads", "1", "--pooling", "content-mean"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["model_id"].endswith("|content-mean")
+    assert report["nmi"] > 0.5
+
+
 def test_evaluate_reuses_cached_embeddings_on_a_second_run(tmp_path):
     from closedloop.topics_cli import evaluate
 
