@@ -209,9 +209,9 @@ class SentenceTransformerEmbedder:
             done = 0
             for batch in batches:
                 features = model.preprocess([clean[i] for i in batch])
-                ids = features["input_ids"].numpy()
+                ids = features["input_ids"].numpy() if self._special is not None else None
                 result = model(features)
-                if self._special is not None:
+                if ids is not None and self._special is not None:
                     out[batch] = content_mean(result["token_embeddings"].float().numpy(),
                                               result["attention_mask"].numpy(), ids, self._special)
                 else:
@@ -333,11 +333,11 @@ class OnnxInt8Embedder:
             return out
         lengths = [len(ids) for ids in self._tokenizer(clean, truncation=True,
                                                        max_length=self.config.max_seq_length)["input_ids"]]
+        special = special_token_ids(self._tokenizer) if self.config.pooling == "content-mean" else []
         done = 0
         for batch in length_sorted_batches(lengths, self.config.batch_size):
             feeds = self._encode([clean[i] for i in batch])
             hidden = self._session.run(None, feeds)[0]
-            special = special_token_ids(self._tokenizer) if self.config.pooling == "content-mean" else []
             out[batch] = content_mean(hidden, feeds["attention_mask"], feeds["input_ids"], special)
             done += len(batch)
             if self.progress:

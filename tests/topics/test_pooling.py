@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from topics.config import EmbedConfig, TopicConfig, config_from_env
-from topics.embed import content_mean, make_embedder
+from topics.embed import content_mean, make_embedder, pools_by_mean
 
 DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 CLINC = DATASETS / "clinc150" / "clinc150_full.csv"
@@ -34,6 +34,19 @@ def test_a_text_without_tokens_of_its_own_falls_back_to_all_its_tokens() -> None
     tokens = np.array([[[3, 0], [0, 4], [7, 7]]], dtype=np.float32)  # [CLS] [SEP] [PAD]
     pooled = content_mean(tokens, np.array([[1, 1, 0]]), np.array([[101, 102, 0]]), special_ids=[0, 101, 102])
     assert np.allclose(pooled, [[0.6, 0.8]])
+
+
+class _Pooling:
+    def __init__(self, **attributes: object) -> None:
+        self.__dict__.update(attributes)
+
+
+def test_only_mean_pooling_models_count_as_mean_pooled() -> None:
+    """The onnx-int8 export refuses the others; sentence-transformers 6 names the mode, older ones set flags."""
+    assert pools_by_mean(["transformer", _Pooling(pooling_mode="mean")])
+    assert not pools_by_mean(["transformer", _Pooling(pooling_mode="cls")])
+    assert pools_by_mean(["transformer", _Pooling(pooling_mode_mean_tokens=True)])
+    assert not pools_by_mean(["transformer", _Pooling(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)])
 
 
 def test_packaged_model_vectors_are_the_mean_of_the_texts_own_tokens() -> None:
