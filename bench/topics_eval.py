@@ -77,13 +77,15 @@ def baseline(csv_path: Path, cache_path: Path, threads: int, embed: Any = None) 
 
 
 def main() -> int:
+    from topics.config import POOLINGS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default=str(DEFAULT_DATASETS))
     parser.add_argument("--out", default=str(HERE / "results" / "topics_eval.json"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--only", help="comma-separated subset of clinc150-test,clinc150-train,bitext")
-    parser.add_argument("--pooling", choices=("model", "content-mean"), default="model",
+    parser.add_argument("--pooling", choices=POOLINGS, default=POOLINGS[0],
                         help="text vector from the token vectors (default: the model's own)")
     args = parser.parse_args()
 

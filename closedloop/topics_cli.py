@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from closedloop.ingest.errors import ClosedloopError
+from topics.config import POOLINGS
 
 CACHE_FILE = "embeddings.duckdb"
 
@@ -168,7 +169,7 @@ def add_topics_parser(subparsers: Any) -> argparse.ArgumentParser:
     ev.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
     ev.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     ev.add_argument("--backend", choices=("torch", "onnx-int8"), help="embedding backend (default torch)")
-    ev.add_argument("--pooling", choices=("model", "content-mean"),
+    ev.add_argument("--pooling", choices=POOLINGS,
                     help="how token vectors become a text vector (default model; content-mean leaves out "
                          "[CLS]/[SEP], better for short requests)")
     ev.set_defaults(func=cmd_topics_evaluate)

@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+POOLINGS = ("model", "content-mean")
+"""Values of :attr:`EmbedConfig.pooling` (the model's own pooling first: the default)."""
+
 
 @dataclass(frozen=True)
 class EmbedConfig:
@@ -220,7 +223,7 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> TopicConfig:
         config = config.replace(embed=dataclasses.replace(config.embed, backend=backend))
     pooling = env.get("CLOSEDLOOP_EMBED_POOLING")
     if pooling:
-        if pooling not in ("model", "content-mean"):
+        if pooling not in POOLINGS:
             raise ValueError(f"CLOSEDLOOP_EMBED_POOLING must be 'model' or 'content-mean', not {pooling!r}")
         config = config.replace(embed=dataclasses.replace(config.embed, pooling=pooling))
     return config

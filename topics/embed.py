@@ -204,16 +204,16 @@ class SentenceTransformerEmbedder:
         if not clean:
             return out
         model = self.model
+        special = self._special
         with limit_threads(self.threads), torch.inference_mode():
             batches = length_sorted_batches(self.token_counts(clean), self.config.batch_size)
             done = 0
             for batch in batches:
                 features = model.preprocess([clean[i] for i in batch])
-                ids = features["input_ids"].numpy() if self._special is not None else None
                 result = model(features)
-                if ids is not None and self._special is not None:
+                if special is not None:
                     out[batch] = content_mean(result["token_embeddings"].float().numpy(),
-                                              result["attention_mask"].numpy(), ids, self._special)
+                                              result["attention_mask"].numpy(), result["input_ids"].numpy(), special)
                 else:
                     vectors = torch.nn.functional.normalize(result["sentence_embedding"].float(), dim=1)
                     out[batch] = vectors.numpy()
