@@ -9,7 +9,7 @@ Targets (issue): never told the number of intents, outliers at most 5 %: CLINC15
 and ARI >= 0.75; CLINC150 train NMI >= 0.91 and ARI >= 0.72; fitting under 10 s for 5,000 texts.
 
 Usage: python bench/topics_eval.py [--datasets DIR] [--skip-baseline] [--only clinc150-test,...]
-                                  [--pooling model|content-mean]
+                                  [--pooling content-mean|model]
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def main() -> int:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--only", help="comma-separated subset of clinc150-test,clinc150-train,bitext")
     parser.add_argument("--pooling", choices=POOLINGS, default=POOLINGS[0],
-                        help="text vector from the token vectors (default: the model's own)")
+                        help="text vector from the token vectors (default: content-mean)")
     args = parser.parse_args()
 
     datasets = Path(args.datasets)

@@ -170,7 +170,7 @@ def add_topics_parser(subparsers: Any) -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     ev.add_argument("--backend", choices=("torch", "onnx-int8"), help="embedding backend (default torch)")
     ev.add_argument("--pooling", choices=POOLINGS,
-                    help="how token vectors become a text vector (default model; content-mean leaves out "
-                         "[CLS]/[SEP], better for short requests)")
+                    help="how token vectors become a text vector (default content-mean: the text's own tokens, "
+                         "[CLS]/[SEP] left out; model: the model's own pooling)")
     ev.set_defaults(func=cmd_topics_evaluate)
     return topics

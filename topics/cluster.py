@@ -7,14 +7,15 @@ Chosen by measurement (``bench/topics_eval.py``; numbers in ``topics/README.md``
   numba compilation per process, and clusters as well as UMAP here.
 * :class:`WardSilhouetteClusterer` builds one Ward tree, cuts it at many theme counts, refines each
   cut with a few spherical k-means steps, and keeps the *fewest* themes whose silhouette is within a
-  small tolerance of the best. The number of themes thus follows the data (150 intents found 150-160
-  themes whether 4,500 or 15,000 texts), where a fixed distance threshold or minimum cluster size
-  over-splits larger data.
+  small tolerance of its first peak (where the curve bends, before templated text rises again). The
+  number of themes thus follows the data (150 intents: 133-192 themes whether 4,500 or 15,000
+  texts), where a fixed distance threshold or minimum cluster size over-splits larger data.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any, Protocol, Self, runtime_checkable
 
 import numpy as np
@@ -155,14 +156,16 @@ class WardSilhouetteClusterer:
         min_cluster_size: Smaller clusters are labelled -1 (outliers, reassigned later if close).
         peak_floor: Least silhouette for an early peak to count as structure (Kaufman and Rousseeuw's
             bar for "weak structure" is 0.25); lower peaks are noise among few large clusters.
-        peak_hold: Grid points after a peak that must stay below it plus ``tolerance`` for it to count.
+        knee_window: Span of the theme count, in natural log units, over which the silhouette's gain
+            before and after a grid point is compared (log 2: one doubling).
+        knee_ratio: A point is a peak when the gain after it is below this share of the gain before.
         seed: Kept for interface symmetry (the clusterer itself is deterministic).
     """
 
     def __init__(self, min_clusters: int = 2, max_clusters: int | None = None, tolerance: float = 0.015,
                  ward_dims: int = 64, refine_iterations: int = 5,
                  grid_points: int = 30, min_cluster_size: int = 3, peak_floor: float = 0.25,
-                 peak_hold: int = 2, seed: int = 42) -> None:
+                 knee_window: float = math.log(2), knee_ratio: float = 0.6, seed: int = 42) -> None:
         self.min_clusters = min_clusters
         self.max_clusters = max_clusters
         self.tolerance = tolerance
@@ -171,7 +174,8 @@ class WardSilhouetteClusterer:
         self.grid_points = grid_points
         self.min_cluster_size = min_cluster_size
         self.peak_floor = peak_floor
-        self.peak_hold = peak_hold
+        self.knee_window = knee_window
+        self.knee_ratio = knee_ratio
         self.seed = seed
         self.labels_: np.ndarray = np.empty(0, dtype=np.int64)
         self.scores_: dict[int, float] = {}
@@ -184,32 +188,52 @@ class WardSilhouetteClusterer:
             self.scores_[k] = cosine_silhouette(V, labels)
         return self.scores_[k]
 
-    def peak_index(self, scores: list[float]) -> int:
+    def peak_index(self, scores: list[float], counts: list[int]) -> int:
         """Grid index of the first silhouette peak with real structure, else of the best score.
 
-        Text with many near-duplicates (templated tickets, macros) has a second, higher rise of the
-        silhouette at very fine counts, where each cluster is one template; the first peak is the
-        coarsest granularity the data supports. A grid point starts a peak when it is at least
-        ``peak_floor``, a running maximum, and the next ``peak_hold`` grid points stay below it
-        plus ``tolerance``: a one-point wobble on a rising curve does not count (1,500 demo
-        tickets: a wobble at 9 themes, 14 planted), and a plateau before the template rise does
-        (20,000 demo tickets, seed 11: flat from 18 to 28 themes, then rising to 0.42 at 1,200).
-        The peak is the best point of that hold window, so the tolerance is measured from it.
+        Text with many near-duplicates (templated tickets, macros) has a second rise of the silhouette
+        at finer counts, where each cluster is one template; the first peak is the coarsest
+        granularity the data supports. A grid point starts a peak when it is at least ``peak_floor``,
+        a running maximum, and the curve bends there: the silhouette gained over the next doubling of
+        the theme count (to the best point within it, per unit of log count) is less than
+        ``knee_ratio`` of the gain over the previous doubling. A one-point wobble on a rising curve
+        does not bend it (1,500 demo tickets: a dip after 9 themes, 14 planted), and a plateau before
+        the template rise does, however it wobbles (20,000 demo tickets, seed 11: flat from 15 to 28
+        themes, then rising to 0.42 at 1,200). The peak is the best point of that next doubling, so
+        the tolerance is measured from it.
+
+        Args:
+            scores: Silhouette at each grid point.
+            counts: Theme count of each grid point, ascending.
         """
-        for i, score in enumerate(scores[:-1]):
-            ahead = scores[i + 1: i + 1 + self.peak_hold]
-            if (score >= self.peak_floor and score >= max(scores[: i + 1])
-                    and max(ahead) < score * (1 + self.tolerance)):
-                return i + int(np.argmax(scores[i: i + 1 + self.peak_hold]))
+        logs = np.log(np.asarray(counts, dtype=np.float64))
+        for i in range(1, len(scores) - 1):
+            score = scores[i]
+            if score < self.peak_floor or score < max(scores[: i + 1]):
+                continue
+            before = int(np.searchsorted(logs, logs[i] - self.knee_window + 1e-9, side="right")) - 1
+            before = max(0, min(before, i - 1))
+            last = max(i + 1, int(np.searchsorted(logs, logs[i] + self.knee_window + 1e-9, side="right")) - 1)
+            gain_before = (score - scores[before]) / (logs[i] - logs[before])
+            gain_after = (max(scores[i + 1: last + 1]) - score) / (logs[last] - logs[i])
+            if gain_before > 0 and gain_after < self.knee_ratio * gain_before:
+                return i + int(np.argmax(scores[i: last + 1]))
         return int(np.argmax(scores))
+
+    def grid_choice(self, scores: list[float], counts: list[int]) -> tuple[int, float]:
+        """Grid index of the fewest themes whose silhouette is within ``tolerance`` of the first peak.
+
+        Returns:
+            That index and the silhouette floor it had to reach.
+        """
+        peak = self.peak_index(scores, counts)
+        floor = scores[peak] - self.tolerance * abs(scores[peak])
+        return next(i for i, s in enumerate(scores[: peak + 1]) if s >= floor), floor
 
     def _choose(self, tree: np.ndarray, V: np.ndarray, lo: int, hi: int) -> int:
         grid = sorted({round(float(k)) for k in np.geomspace(lo, hi, self.grid_points)} | {lo, hi})
         scores = [self._score(k, tree, V) for k in grid]
-        peak = self.peak_index(scores)
-        best = scores[peak]
-        floor = best - self.tolerance * abs(best)
-        first = next(i for i, s in enumerate(scores[: peak + 1]) if s >= floor)
+        first, floor = self.grid_choice(scores, grid)
         if first > 0:  # the fewest themes that qualify may lie between two grid points
             between = range(grid[first - 1] + 1, grid[first])
             step = max(1, len(between) // 8)

@@ -47,10 +47,10 @@ def test_evaluate_pooling_flag_picks_the_vectors_and_names_them(tmp_path, capsys
     from closedloop.cli import main
 
     code = main(["topics", "evaluate", "--input", str(_csv(tmp_path / "t.csv")), "--text-col", "body",
-                 "--label-col", "queue", "--json", "--threads", "1", "--pooling", "content-mean"])
+                 "--label-col", "queue", "--json", "--threads", "1", "--pooling", "model"])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["model_id"].endswith("|content-mean")
+    assert report["model_id"] == "all-MiniLM-L6-v2|torch|max128"
     assert report["nmi"] > 0.5
 
 

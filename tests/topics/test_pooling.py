@@ -1,4 +1,4 @@
-"""Pooling: the model's own (default) or content-mean, the mean of a text's own token vectors.
+"""Pooling: content-mean (default), the mean of a text's own token vectors, or the model's own.
 
 Uses the real packaged MiniLM. The quality test reads the CLINC150 validation split from
 ``shared/datasets`` (never the test split the issue's targets are measured on) and is skipped with a
@@ -59,15 +59,16 @@ def test_packaged_model_vectors_are_the_mean_of_the_texts_own_tokens() -> None:
         tokens = model.encode([text], output_value="token_embeddings", convert_to_numpy=False)[0]
         expected = tokens[1:-1].float().mean(dim=0).numpy()
         assert np.dot(vector, expected / np.linalg.norm(expected)) > 0.9999
-    own = make_embedder(EmbedConfig(), threads=1)
+    own = make_embedder(EmbedConfig(pooling="model"), threads=1)
     assert np.allclose(own.embed(texts), model.encode(texts, normalize_embeddings=True), atol=1e-5)
-    assert own.model_id == "all-MiniLM-L6-v2|torch|max128"  # the default's cached vectors stay valid
+    assert own.model_id == "all-MiniLM-L6-v2|torch|max128"  # vectors cached before content-mean stay valid
     assert embedder.model_id == "all-MiniLM-L6-v2|torch|max128|content-mean"
+    assert make_embedder(EmbedConfig(), threads=1).model_id == embedder.model_id  # the default
 
 
 def test_pooling_is_read_from_the_environment_and_checked() -> None:
-    assert config_from_env({}).embed.pooling == "model"
-    assert config_from_env({"CLOSEDLOOP_EMBED_POOLING": "content-mean"}).embed.pooling == "content-mean"
+    assert config_from_env({}).embed.pooling == "content-mean"
+    assert config_from_env({"CLOSEDLOOP_EMBED_POOLING": "model"}).embed.pooling == "model"
     with pytest.raises(ValueError, match="CLOSEDLOOP_EMBED_POOLING"):
         config_from_env({"CLOSEDLOOP_EMBED_POOLING": "cls"})
 
