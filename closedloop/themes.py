@@ -100,7 +100,7 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
     """
     from topics.cache import embed_with_cache
     from topics.config import TopicConfig, config_from_env
-    from topics.embed import make_embedder
+    from topics.embed import default_model_id, make_embedder
     from topics.glossary import embedding_inputs
     from topics.language import detect_languages
     from topics.text import ticket_text
@@ -123,7 +123,13 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
         if not ids:
             say("themes: no resolved tickets yet")
             return report
-        refit = force_refit or not old or _stale(old, cfg.track.refit_every_days)
+        vectors_id = default_model_id(cfg.embed)
+        fitted_with = {t["embed_model_id"] for t in old.values()}
+        changed = bool(old) and fitted_with != {vectors_id}
+        if changed:
+            before = ", ".join(sorted(m or "unrecorded" for m in fitted_with))
+            say(f"themes: fitted on {before} vectors, configured for {vectors_id}: refitting")
+        refit = force_refit or not old or changed or _stale(old, cfg.track.refit_every_days)
         if not refit and not report.new_tickets:
             report.themes, report.model_version = len(old), next(iter(old.values()))["model_version"]
             report.outlier_share = _outlier_share(con, len(ids))
@@ -182,11 +188,12 @@ def _embed_progress(say: Callable[[str], None]) -> Callable[[int, int], None]:
 
 def _read_themes(con: object) -> dict[str, dict]:
     rows = con.execute(  # type: ignore[attr-defined]
-        "SELECT theme_id, label, human_name, keywords, centroid, is_ignored, model_version, created_at, updated_at "
-        "FROM topics.themes WHERE coalesce(is_retired, false) = false").fetchall()
+        "SELECT theme_id, label, human_name, keywords, centroid, is_ignored, model_version, created_at, updated_at, "
+        "embed_model_id FROM topics.themes WHERE coalesce(is_retired, false) = false").fetchall()
     return {r[0]: {"label": r[1], "human_name": r[2], "keywords": json.loads(r[3] or "[]"),
                    "centroid": np.asarray(r[4], dtype=np.float32) if r[4] is not None else None,
-                   "is_ignored": bool(r[5]), "model_version": r[6], "created_at": r[7], "updated_at": r[8]}
+                   "is_ignored": bool(r[5]), "model_version": r[6], "created_at": r[7], "updated_at": r[8],
+                   "embed_model_id": r[9]}
             for r in rows}
 
 
@@ -256,8 +263,11 @@ def _refit(con: object, ids: list[str], texts: list[str], vectors: np.ndarray, o
         since the previous fit with this refit (None when there were none).
     """
     from topics.edits import apply_edits, ensure_edits_table, load_edits
+    from topics.embed import default_model_id
     from topics.fit import fit_themes
     from topics.stable import match_themes
+
+    vectors_id = default_model_id(cfg.embed)  # type: ignore[attr-defined]
 
     daily = dict(con.execute(  # type: ignore[attr-defined]
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE assigned_by = 'assign'").fetchall())
@@ -282,12 +292,12 @@ def _refit(con: object, ids: list[str], texts: list[str], vectors: np.ndarray, o
         reps = [ids[i] for i in theme.representative_docs]
         theme_rows.append((key, theme.label, theme.human_name, json.dumps(list(theme.keywords)), json.dumps(reps),
                            int(theme.size), bool(theme.ignored), version, previous.get("created_at") or now, now,
-                           [float(x) for x in theme.centroid], False))
+                           [float(x) for x in theme.centroid], False, vectors_id))
     con.execute("UPDATE topics.themes SET is_retired = true")  # type: ignore[attr-defined]
     con.execute("DELETE FROM topics.themes WHERE theme_id IN (SELECT unnest(?))", [[r[0] for r in theme_rows]])  # type: ignore[attr-defined]
     con.executemany("INSERT INTO topics.themes (theme_id, label, human_name, keywords, representative_ticket_ids, "  # type: ignore[attr-defined]
-                    "size, is_ignored, model_version, created_at, updated_at, centroid, is_retired) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", theme_rows)
+                    "size, is_ignored, model_version, created_at, updated_at, centroid, is_retired, embed_model_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", theme_rows)
     themes = [theme_key(a) if a >= 0 else None for a in final.assignments.tolist()]
     _insert_assignments(con, ids, themes, [float(p) for p in final.probabilities], version, "fit")
     agreement = _record_agreement(con, daily, dict(zip(ids, themes, strict=True)), version, now)

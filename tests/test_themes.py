@@ -133,3 +133,23 @@ def test_a_refit_with_no_daily_assignments_since_the_last_fit_records_no_agreeme
     assert first.assignment_agreement is None
     assert report.assignment_agreement is None
     assert _agreement_rows(warehouse) == []
+
+
+def test_a_change_of_embedding_vectors_refits_instead_of_mixing_them(fitted):
+    """Centroids of one pooling (or model, or backend) are never compared with another's vectors."""
+    from topics.config import EmbedConfig, TopicConfig
+
+    warehouse, first = fitted
+    own_pooling = TopicConfig(embed=EmbedConfig(pooling="model"))
+    changed = update_themes(warehouse, config=own_pooling)
+    assert changed.mode == "fit"
+    assert changed.embedded == 36  # every ticket again, with the configured vectors
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        recorded = con.execute("SELECT DISTINCT embed_model_id FROM topics.themes "
+                               "WHERE NOT coalesce(is_retired, false)").fetchall()
+    assert recorded == [("all-MiniLM-L6-v2|torch|max128",)]
+    assert update_themes(warehouse, config=own_pooling).mode == "noop"
+
+    with duckdb.connect(str(warehouse)) as con:  # a warehouse from before the column was recorded
+        con.execute("UPDATE topics.themes SET embed_model_id = NULL")
+    assert update_themes(warehouse, config=own_pooling).mode == "fit"

@@ -256,8 +256,10 @@ TOPICS_DDL = (
     """CREATE TABLE IF NOT EXISTS topics.themes (
   theme_id VARCHAR, label VARCHAR, human_name VARCHAR, keywords VARCHAR, representative_ticket_ids VARCHAR,
   size BIGINT, is_ignored BOOLEAN, model_version VARCHAR, created_at TIMESTAMP, updated_at TIMESTAMP,
-  centroid FLOAT[], is_retired BOOLEAN
+  centroid FLOAT[], is_retired BOOLEAN, embed_model_id VARCHAR
 )""",
+    # Warehouses created before themes recorded the vectors their centroids live in.
+    "ALTER TABLE topics.themes ADD COLUMN IF NOT EXISTS embed_model_id VARCHAR",
     """CREATE TABLE IF NOT EXISTS topics.ticket_themes (
   ticket_id VARCHAR, theme_id VARCHAR, probability DOUBLE, model_version VARCHAR, assigned_by VARCHAR,
   assigned_at TIMESTAMP
