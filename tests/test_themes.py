@@ -139,7 +139,7 @@ def test_a_change_of_embedding_vectors_refits_instead_of_mixing_them(fitted):
     """Centroids of one pooling (or model, or backend) are never compared with another's vectors."""
     from topics.config import EmbedConfig, TopicConfig
 
-    warehouse, first = fitted
+    warehouse, _ = fitted
     own_pooling = TopicConfig(embed=EmbedConfig(pooling="model"))
     changed = update_themes(warehouse, config=own_pooling)
     assert changed.mode == "fit"
