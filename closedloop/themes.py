@@ -157,7 +157,7 @@ def update_themes(warehouse: Path, config: object | None = None, force_refit: bo
                 report.mode = "assign"
         if refit:
             report.mode = "fit"
-            report.lineage, agreement = _refit(con, ids, texts, cached.vectors, old, cfg, languages)
+            report.lineage, agreement = _refit(con, ids, texts, cached.vectors, old, cfg, languages, vectors_id)
             if agreement is not None:
                 report.assignment_compared, report.assignment_agreement = agreement
         current = _read_themes(con)
@@ -255,19 +255,18 @@ def _previous_themes(old: dict[str, dict]) -> list:
 
 
 def _refit(con: object, ids: list[str], texts: list[str], vectors: np.ndarray, old: dict[str, dict],
-           cfg: object, languages: list[str]) -> tuple[dict[str, int], tuple[int, float] | None]:
+           cfg: object, languages: list[str], vectors_id: str) -> tuple[dict[str, int], tuple[int, float] | None]:
     """Full refit: fit, keep old ids (and human names) where themes match, re-apply human edits, write.
+
+    ``vectors_id`` names the embedding settings of ``vectors``; each theme records it.
 
     Returns:
         Lineage event counts by kind, and (tickets compared, agreement share) of the daily assignments
         since the previous fit with this refit (None when there were none).
     """
     from topics.edits import apply_edits, ensure_edits_table, load_edits
-    from topics.embed import default_model_id
     from topics.fit import fit_themes
     from topics.stable import match_themes
-
-    vectors_id = default_model_id(cfg.embed)  # type: ignore[attr-defined]
 
     daily = dict(con.execute(  # type: ignore[attr-defined]
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE assigned_by = 'assign'").fetchall())
