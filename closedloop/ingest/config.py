@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from closedloop.ingest.errors import ConfigError
+from closedloop.core.errors import ConfigError
 from closedloop.ingest.schema import ENTITIES
 
 ZENDESK_CUSTOM_FIELDS: dict[str, int] = {

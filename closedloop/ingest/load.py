@@ -13,7 +13,6 @@ columns (see :mod:`closedloop.ingest.connectors`), and sorts each record into
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -23,16 +22,16 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from closedloop.core.errors import UnreadableFileError
+from closedloop.core.redact import redact_sql
+from closedloop.core.warehouse import connect
+from closedloop.core.warehouse import cursor as second_cursor
 from closedloop.ingest.config import SourceSpec, load_config
-from closedloop.ingest.connectors import Batch, mapping_sql, read_ahead, read_batches, record_sql
-from closedloop.ingest.errors import UnreadableFileError
+from closedloop.ingest.connectors import mapping_sql, record_sql
+from closedloop.ingest.readers import Batch, read_ahead, read_batches
 from closedloop.ingest.schema import ENTITIES, Column, Entity, create_all_sql
-from closedloop.redact import redact_sql
 
 log = logging.getLogger("closedloop.ingest")
-
-#: Settings that belong to a connection, not to the database (timestamps are read and written in UTC).
-SESSION_SETTINGS = "SET TimeZone = 'UTC'"
 
 #: Loading order: dimensions first, then facts.
 LOAD_ORDER = ("groups", "agents", "tickets", "ticket_events", "satisfaction_ratings", "qa_audits", "backlog_items")
@@ -83,28 +82,12 @@ class LoadReport:
         return sum(r.rows_quarantined for r in self.entities.values())
 
 
-def connect(warehouse: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse with UTC session time, a memory cap and the raw schema in place.
-
-    The cap is ``$CLOSEDLOOP_DUCKDB_MEMORY_LIMIT`` (default 1GB); DuckDB spills beyond it.
-    """
-    memory_limit = memory_limit or os.environ.get("CLOSEDLOOP_DUCKDB_MEMORY_LIMIT", "1GB")
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse))
-    con.execute(SESSION_SETTINGS)
-    con.execute(f"SET memory_limit = '{memory_limit}'")
-    # Batches commit one by one; checkpoint once per entity instead of after every batch.
-    con.execute("SET checkpoint_threshold = '4GB'")
+def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for loading: the raw schema, its tables and the quarantine in place."""
+    con = connect(warehouse)
     for stmt in create_all_sql():
         con.execute(stmt)
     return con
-
-
-def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A second connection to the same warehouse, with the session settings of :func:`connect`."""
-    cursor = con.cursor()
-    cursor.execute(SESSION_SETTINGS)
-    return cursor
 
 
 def load_all(
@@ -130,7 +113,7 @@ def load_all(
         user_config = data_dir / "closedloop-sources.yml"
         config = load_config(user_config if user_config.exists() else None)
     report = LoadReport()
-    con = connect(warehouse)
+    con = open_warehouse(warehouse)
     try:
         for name in entities:
             entity_report = load_entity(con, config[name], data_dir)
@@ -187,7 +170,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
     """
     source = str(path)
     con.execute("DELETE FROM raw.quarantine WHERE entity = ? AND source_file = ?", [entity.name, source])
-    cursors = (_cursor(con), _cursor(con))
+    cursors = (second_cursor(con), second_cursor(con))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closedloop-map") as mapper:
         staged: duckdb.DuckDBPyConnection | None = None  # holds a mapped batch waiting for its merge
         mapping: Future[int] | None = None

@@ -249,46 +249,6 @@ QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS raw.quarantine (
 )"""
 
 
-#: Tables the theme assets write (declared as dbt sources). Created empty with the raw schema so
-#: that dbt builds before the first theme fit.
-TOPICS_DDL = (
-    "CREATE SCHEMA IF NOT EXISTS topics",
-    """CREATE TABLE IF NOT EXISTS topics.themes (
-  theme_id VARCHAR, label VARCHAR, human_name VARCHAR, keywords VARCHAR, representative_ticket_ids VARCHAR,
-  size BIGINT, is_ignored BOOLEAN, model_version VARCHAR, created_at TIMESTAMP, updated_at TIMESTAMP,
-  centroid FLOAT[], is_retired BOOLEAN, embed_model_id VARCHAR
-)""",
-    # Warehouses created before themes recorded the vectors their centroids live in.
-    "ALTER TABLE topics.themes ADD COLUMN IF NOT EXISTS embed_model_id VARCHAR",
-    """CREATE TABLE IF NOT EXISTS topics.ticket_themes (
-  ticket_id VARCHAR, theme_id VARCHAR, probability DOUBLE, model_version VARCHAR, assigned_by VARCHAR,
-  assigned_at TIMESTAMP
-)""",
-    """CREATE TABLE IF NOT EXISTS topics.theme_lineage (
-  model_version VARCHAR, event VARCHAR, from_theme_id VARCHAR, to_theme_id VARCHAR, similarity DOUBLE,
-  recorded_at TIMESTAMP
-)""",
-    """CREATE TABLE IF NOT EXISTS topics.ticket_languages (
-  ticket_id VARCHAR, language VARCHAR, confidence DOUBLE
-)""",
-    """CREATE TABLE IF NOT EXISTS topics.theme_item_candidates (
-  theme_id VARCHAR, item_id VARCHAR, similarity DOUBLE, similarity_rank INTEGER, theme_agreement DOUBLE,
-  model_id VARCHAR, computed_at TIMESTAMP
-)""",
-    """CREATE TABLE IF NOT EXISTS topics.item_neighbours (
-  item_id VARCHAR, neighbour_id VARCHAR, similarity DOUBLE, similarity_rank INTEGER, model_id VARCHAR,
-  computed_at TIMESTAMP
-)""",
-    # One row per refit that followed daily assignments: how many of the tickets assigned daily since the
-    # previous fit kept their theme (or stayed without one) in the refit.
-    """CREATE TABLE IF NOT EXISTS topics.assignment_agreement (
-  model_version VARCHAR, measured_at TIMESTAMP, assigned_tickets BIGINT, agreeing_tickets BIGINT,
-  agreement_share DOUBLE
-)""",
-)
-
-
 def create_all_sql() -> list[str]:
-    """Statements that create the raw schema, every raw table, the quarantine and the topics tables."""
-    return ["CREATE SCHEMA IF NOT EXISTS raw", *(table_ddl(e) for e in ENTITIES.values()), QUARANTINE_DDL,
-            *TOPICS_DDL]
+    """Statements that create the raw schema, every raw table and the quarantine."""
+    return ["CREATE SCHEMA IF NOT EXISTS raw", *(table_ddl(e) for e in ENTITIES.values()), QUARANTINE_DDL]

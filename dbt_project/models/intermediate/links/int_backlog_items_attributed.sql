@@ -10,7 +10,7 @@ with
 items as (
 
     select * from {{ ref('stg_backlog__items') }}
-    where item_type <> 'epic'
+    where item_type not in {{ sql_list(var('container_item_types')) }}
 
 ),
 

@@ -36,7 +36,7 @@ items as (
         labels,
         nullif(components, '[]') as components
     from {{ ref('stg_backlog__items') }}
-    where item_type <> 'epic'
+    where item_type not in {{ sql_list(var('container_item_types')) }}
 
 ),
 

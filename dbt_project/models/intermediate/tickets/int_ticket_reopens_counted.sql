@@ -27,7 +27,7 @@ counted as (
         ticket_id,
         cast(sum(
             case
-                when previous_status in ('solved', 'closed')
+                when previous_status in {{ sql_list(var('resolved_statuses')) }}
                     and status in ('new', 'open', 'pending', 'hold')
                     then 1
                 else 0

@@ -14,7 +14,7 @@ renamed as (
         created_at,
         updated_at,
         -- a resolved ticket without a solve time (some exports) counts as solved when last updated
-        coalesce(solved_at, case when status in ('solved', 'closed') then updated_at end) as solved_at,
+        coalesce(solved_at, case when status in {{ sql_list(var('resolved_statuses')) }} then updated_at end) as solved_at,
 
         -- only the redacted text leaves the raw layer
         subject_redacted as subject,
@@ -24,7 +24,7 @@ renamed as (
         coalesce(priority, 'normal') as priority,
         channel,
         coalesce(lower(trim(language)), 'unknown') as language,
-        status in ('solved', 'closed') as is_resolved,
+        status in {{ sql_list(var('resolved_statuses')) }} as is_resolved,
 
         requester_id,
         assignee_id,

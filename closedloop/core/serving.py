@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from closedloop.ingest.errors import ClosedloopError
+from closedloop.core.errors import ClosedloopError
 
 log = logging.getLogger("closedloop.publish")
 
@@ -75,8 +75,8 @@ def publish_marts(warehouse: Path, target: Path, schema: str = SCHEMA) -> Publis
             con.execute(f'create schema serving_copy."{schema}"')
             for name in names:
                 con.execute(f'create table serving_copy."{schema}"."{name}" as select * from "{schema}"."{name}"')
-                tables[name] = int(con.execute(
-                    f'select count(*) from serving_copy."{schema}"."{name}"').fetchone()[0])  # type: ignore[index]
+                row = con.execute(f'select count(*) from serving_copy."{schema}"."{name}"').fetchone()
+                tables[name] = int(row[0]) if row else 0
             con.execute("create table serving_copy.main.published (published_at timestamp, source varchar)")
             con.execute("insert into serving_copy.main.published values (current_timestamp, ?)", [str(warehouse)])
             con.execute("checkpoint serving_copy")

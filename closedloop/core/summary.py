@@ -6,7 +6,7 @@ import textwrap
 
 import duckdb
 
-from closedloop.settings import load_settings
+from closedloop.core.settings import load_settings
 
 
 def _headlines(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:

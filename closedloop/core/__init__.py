@@ -1,0 +1,1 @@
+"""What every room of closedloop shares: settings, errors, the warehouse door and redaction."""
