@@ -92,7 +92,7 @@ class SvdReducer:
         """Coordinates of the unit rows of X on the learnt directions."""
         if self.components_ is None:
             raise RuntimeError("SvdReducer.transform called before fit")
-        return unit_rows(X) @ self.components_.T
+        return np.asarray(unit_rows(X) @ self.components_.T)
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
         """Fit, then transform X."""
@@ -275,4 +275,4 @@ class WardSilhouetteClusterer:
         """Nearest cluster centre by cosine similarity."""
         if self.n_clusters_ == 0:
             return np.full(len(X), -1, dtype=np.int64)
-        return np.argmax(unit_rows(X) @ self.cluster_centers_.T, axis=1).astype(np.int64)
+        return np.asarray(np.argmax(unit_rows(X) @ self.cluster_centers_.T, axis=1), dtype=np.int64)

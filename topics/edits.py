@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import duckdb
 import numpy as np
@@ -55,11 +55,10 @@ class EditOutcome:
 
 
 def ensure_edits_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``topics.theme_edits`` when missing."""
-    con.execute("create schema if not exists topics")
-    con.execute(f"""create table if not exists {EDITS_TABLE} (
-        edit_id integer primary key, action varchar not null, theme_id integer not null, name varchar,
-        into_theme_id integer, pattern varchar, created_at timestamp default current_timestamp)""")
+    """Create ``topics.theme_edits`` (with the rest of the ``topics`` schema) when missing."""
+    from topics.store import ensure_schema
+
+    ensure_schema(con)
 
 
 def save_edit(con: duckdb.DuckDBPyConnection, edit: ThemeEdit) -> None:
@@ -79,7 +78,7 @@ def edits_from_rows(rows: Iterable[Mapping[str, object]]) -> list[ThemeEdit]:
     edits = []
     for row in rows:
         into = value(row, "into_theme_id")
-        edits.append(ThemeEdit(edit_id=int(str(row["edit_id"])), action=str(row["action"]),  # type: ignore[arg-type]
+        edits.append(ThemeEdit(edit_id=int(str(row["edit_id"])), action=cast(EditAction, str(row["action"])),
                                theme_id=int(str(row["theme_id"])),
                                name=None if value(row, "name") is None else str(row["name"]),
                                into_theme_id=None if into is None else int(str(into)),
@@ -128,7 +127,7 @@ def apply_edits(result: FitResult, edits: Sequence[ThemeEdit], texts: Sequence[s
         elif edit.action == "ignore":
             themes[edit.theme_id] = theme.replace(ignored=True)
         elif edit.action == "merge" and edit.into_theme_id in themes and edit.into_theme_id != edit.theme_id:
-            target_id = int(edit.into_theme_id)  # type: ignore[arg-type]
+            target_id = int(edit.into_theme_id)
             themes[target_id] = _merged(themes[target_id], theme)
             assignments[assignments == edit.theme_id] = target_id
             del themes[edit.theme_id]

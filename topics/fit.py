@@ -23,11 +23,9 @@ from topics.threads import limit_threads
 log = logging.getLogger(__name__)
 
 
-def default_redact(text: str) -> str:
-    """Redact personal data with closedloop's patterns (emails, phones, cards, wallets)."""
-    from closedloop.redact import redact
-
-    return redact(text) or ""
+def keep_text(text: str) -> str:
+    """The text as it is: callers pass text that is already redacted."""
+    return text
 
 
 def build_reducer(config: ReduceConfig, seed: int) -> Reducer:
@@ -35,8 +33,9 @@ def build_reducer(config: ReduceConfig, seed: int) -> Reducer:
     if config.method == "umap":
         from umap import UMAP
 
-        return UMAP(n_components=config.n_components, n_neighbors=config.n_neighbors, min_dist=config.min_dist,
-                    metric="cosine", random_state=seed)
+        reducer: Reducer = UMAP(n_components=config.n_components, n_neighbors=config.n_neighbors,
+                                min_dist=config.min_dist, metric="cosine", random_state=seed)
+        return reducer
     return SvdReducer(n_components=config.n_components, seed=seed)
 
 
@@ -109,18 +108,19 @@ def readable_documents(languages: Sequence[str], config: TopicConfig) -> np.ndar
 def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig | None = None, *,
                reducer: Reducer | None = None, clusterer: Clusterer | None = None,
                vectorizer: CountVectorizer | None = None,
-               redact: Callable[[str], str] = default_redact,
+               redact: Callable[[str], str] = keep_text,
                languages: Sequence[str] | None = None) -> FitResult:
     """Fit themes on documents whose embeddings are already known.
 
     Args:
         texts: The documents (used for keywords and representative texts).
-        embeddings: One vector per document (as from :func:`topics.cache.embed_with_cache`).
+        embeddings: One vector per document (as from :func:`topics.embed.embed_with_cache`).
         config: Settings; the defaults are production's.
         reducer: Overrides the configured reducer (any fit/transform object).
         clusterer: Overrides the configured clusterer (any fit object exposing ``labels_``).
         vectorizer: Overrides the keyword vectorizer.
-        redact: Applied to representative texts before they are stored.
+        redact: Applied to representative texts before they are stored (callers that cannot vouch for
+            their text pass a redaction function; the default keeps the text as it is).
         languages: Language per document; when given, themes are fitted on the documents in
             ``config.text.model_languages`` (if they are at least ``min_readable_share`` of all) and the
             rest, embedded through their English gist, join the nearest theme.
@@ -136,11 +136,8 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     if len(texts) != len(embeddings):
         raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
     started = time.perf_counter()
-    rng = np.random.default_rng(config.seed)
     n = len(texts)
-    candidates = readable_documents(languages, config) if languages is not None else np.arange(n)
-    fit_idx = np.sort(rng.choice(candidates, config.cluster.max_fit_docs, replace=False)) \
-        if len(candidates) > config.cluster.max_fit_docs else candidates
+    fit_idx = _fit_sample(n, languages, config)
     fit_texts = [texts[i] for i in fit_idx]
     with limit_threads(config.threads):
         model = BERTopic(embedding_model=None,
@@ -157,10 +154,8 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         assignments[fit_idx] = fit_labels
         todo = np.flatnonzero(assignments == UNASSIGNED)
         assignments[todo], _ = nearest_theme(embeddings[todo], theme_centroids, config.cluster.outlier_similarity)
-        probabilities = np.zeros(n, dtype=np.float32)
+        probabilities = _probabilities(embeddings, assignments, theme_centroids)
         assigned = assignments >= 0
-        probabilities[assigned] = np.clip(np.einsum("ij,ij->i", unit_rows(embeddings[assigned]),
-                                                    theme_centroids[assignments[assigned]]), 0.0, 1.0)
         themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config.label, redact)
                        for t in theme_ids)
     seconds = time.perf_counter() - started
@@ -168,6 +163,24 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
              seconds, 100 * float(np.mean(~assigned)) if n else 0.0)
     return FitResult(themes=tuple(sorted(themes, key=lambda t: -t.size)), assignments=assignments,
                      probabilities=probabilities, n_fit_docs=len(fit_idx), fit_seconds=seconds)
+
+
+def _fit_sample(n: int, languages: Sequence[str] | None, config: TopicConfig) -> np.ndarray:
+    """Sorted indices of the documents the themes are fitted on: readable ones, sampled down to the cap."""
+    candidates = readable_documents(languages, config) if languages is not None else np.arange(n)
+    if len(candidates) <= config.cluster.max_fit_docs:
+        return candidates
+    rng = np.random.default_rng(config.seed)
+    return np.sort(rng.choice(candidates, config.cluster.max_fit_docs, replace=False))
+
+
+def _probabilities(embeddings: np.ndarray, assignments: np.ndarray, theme_centroids: np.ndarray) -> np.ndarray:
+    """Each document's cosine to its theme's centroid, clipped to [0, 1] (0 when unassigned)."""
+    probabilities = np.zeros(len(assignments), dtype=np.float32)
+    assigned = assignments >= 0
+    probabilities[assigned] = np.clip(np.einsum("ij,ij->i", unit_rows(embeddings[assigned]),
+                                                theme_centroids[assignments[assigned]]), 0.0, 1.0)
+    return probabilities
 
 
 def _describe(model: Any, theme: int, embeddings: np.ndarray, assignments: np.ndarray, centroid: np.ndarray,

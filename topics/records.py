@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -42,9 +43,9 @@ class Theme:
         """What to show: the human-given name when there is one, else the keyword label."""
         return self.human_name or self.label
 
-    def replace(self, **changes: object) -> Theme:
+    def replace(self, **changes: Any) -> Theme:
         """A copy with some fields changed."""
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True)

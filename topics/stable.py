@@ -68,7 +68,7 @@ def similarity_matrix(old: Sequence[Theme], new: Sequence[Theme], centroid_weigh
         return np.zeros((len(old), len(new)))
     cos = np.stack([t.centroid for t in old]) @ np.stack([t.centroid for t in new]).T
     jac = np.array([[keyword_jaccard(o.keywords, n.keywords) for n in new] for o in old])
-    return centroid_weight * cos + (1.0 - centroid_weight) * jac
+    return np.asarray(centroid_weight * cos + (1.0 - centroid_weight) * jac)
 
 
 def _overlap(old_docs: Mapping[Hashable, int], new_keys: Sequence[Hashable], new_assignments: np.ndarray,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from topics.config import EmbedConfig
 from topics.link.lexical import BM25Params
 
 Signal = Literal["dense_title", "dense_text", "dense_chunks", "bm25_text", "bm25_title"]
@@ -70,3 +71,13 @@ class MatchConfig:
     def lexical(self) -> bool:
         """Whether any signal needs query text (BM25)."""
         return any(s.startswith("bm25_") for s in self.signals)
+
+
+def link_embed_config(quantize: bool = False) -> EmbedConfig:
+    """The embedding settings links are scored with (the calibrated link confidence assumes them).
+
+    The model's own pooling over up to 256 tokens, so a long item description counts; ``quantize``
+    takes torch's dynamic int8 (about 2x faster on CPU, but a text's vector then depends a little
+    on the texts batched with it, so the pipeline keeps float32).
+    """
+    return EmbedConfig(max_seq_length=256, pooling="model", backend="torch-int8" if quantize else "torch")

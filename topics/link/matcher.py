@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from topics.link.cache import EmbeddingCache
-from topics.link.config import MatchConfig
-from topics.link.embedding import MiniLMEmbedder, TextEmbedder
+from topics.embed import Embedder, EmbeddingCache, make_embedder
+from topics.link.config import MatchConfig, link_embed_config
 from topics.link.fusion import reciprocal_rank_fusion, top_k
 from topics.link.lexical import BM25Index
 from topics.link.text import chunk_words, gloss_engineering_terms, split_title
@@ -86,18 +85,18 @@ class Matcher:
     Args:
         items: Backlog items; their order is the column order of every score matrix.
         config: Signals and fusion; defaults to :class:`MatchConfig`'s measured defaults.
-        embedder: Anything with the :class:`~topics.link.embedding.TextEmbedder` shape; defaults to
+        embedder: Anything with the :class:`~topics.embed.Embedder` shape; defaults to
             the packaged MiniLM (only built when a dense signal is configured).
         cache: Embedding cache; None embeds every time.
     """
 
     def __init__(self, items: Sequence[BacklogItem], config: MatchConfig | None = None,
-                 embedder: TextEmbedder | None = None, cache: EmbeddingCache | None = None) -> None:
+                 embedder: Embedder | None = None, cache: EmbeddingCache | None = None) -> None:
         self.items = tuple(items)
         self.config = config or MatchConfig()
-        self.embedder: TextEmbedder | None = embedder
+        self.embedder: Embedder | None = embedder
         if self.embedder is None and self.config.dense:
-            self.embedder = MiniLMEmbedder()
+            self.embedder = make_embedder(link_embed_config(), threads=1)
         self.cache = cache
         self.item_counts = EmbeddingCounts()
         self.query_counts = EmbeddingCounts()

@@ -7,31 +7,20 @@ the lexical matcher see ``wallet`` in both.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _RAW_TOKEN = re.compile(r"[\w.$/\\:-]+", re.UNICODE)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+", re.UNICODE)
-_SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?•])\s+|\n+|\s+(?=\d+\.\s)|\s*•\s*")
 
 STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
     {"s", "t", "don", "doesn", "didn", "isn", "wasn", "won", "can", "ll", "ve", "re", "m", "d", "im", "ive"}
 )
-
-
-def normalize_text(text: str) -> str:
-    """Unicode-normalized text with runs of whitespace collapsed (the cache key's input)."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
-
-
-def text_hash(text: str) -> str:
-    """Hex sha256 of :func:`normalize_text` of ``text``."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
 
 
 def split_identifier(token: str) -> list[str]:
@@ -109,6 +98,11 @@ _GLOSSES = ((CRASH_TERMS, "crash", ("crash",)), (FREEZE_TERMS, "freezes", ("free
 """(pattern, the user's word, stems that mean the text already says it)."""
 
 
+def _append(word: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that keeps the match and adds `` (word)`` after it."""
+    return lambda match: f"{match.group(0)} ({word})"
+
+
 def gloss_engineering_terms(text: str) -> str:
     """``text`` with the user's word added after engineering jargon for a crash or a freeze.
 
@@ -128,7 +122,7 @@ def gloss_engineering_terms(text: str) -> str:
         lowered = text.lower()
         if any(s in lowered for s in stems):
             continue
-        text = pattern.sub(lambda m, word=word: f"{m.group(0)} ({word})", text, count=1)
+        text = pattern.sub(_append(word), text, count=1)
     return text
 
 

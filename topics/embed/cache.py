@@ -1,8 +1,10 @@
-"""Embedding cache in the warehouse: no text is ever embedded twice.
+"""The embedding cache: no text is ever embedded twice with the same settings.
 
 Rows of ``topics.embedding_cache`` are keyed by the sha256 of the normalized text and the model id
-(which includes backend and truncation, so vectors from different settings never mix). Duplicates
-within one call are embedded once too.
+(which includes backend, truncation and pooling, so vectors from different settings never mix).
+Duplicates within one call are embedded once too. Only hashes and vectors are stored, never text.
+The table lives in the warehouse (the pipeline) or in a DuckDB file of its own (the command-line
+tools): :class:`EmbeddingCache` wraps either.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from topics.embed import Embedder
-from topics.text import normalize_text, text_hash
+from topics.embed.base import Embedder
+from topics.embed.text import normalize_text, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +46,9 @@ class CachedEmbeddings:
 
 def ensure_cache_table(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ``topics`` schema and the cache table when missing."""
-    con.execute("create schema if not exists topics")
-    con.execute(
-        f"""create table if not exists {CACHE_TABLE} (
-            text_hash varchar not null,
-            model_id varchar not null,
-            dim integer not null,
-            vector float[] not null,
-            created_at timestamp default current_timestamp,
-            primary key (text_hash, model_id)
-        )"""
-    )
+    from topics.store import ensure_cache_schema
+
+    ensure_cache_schema(con)
 
 
 def _lookup(con: duckdb.DuckDBPyConnection, hashes: list[str], model_id: str) -> dict[str, np.ndarray]:
@@ -138,3 +133,48 @@ def embed_with_cache(con: duckdb.DuckDBPyConnection, texts: Sequence[str], embed
         matrix[row] = known[h]
     return CachedEmbeddings(vectors=matrix, embedded=len(missing), reused=len(unique) - len(missing),
                             unique=len(unique))
+
+
+class EmbeddingCache:
+    """The cache in an open connection (the warehouse) or in a DuckDB file of its own.
+
+    A file is opened only for the length of each call, so two tools never hold its lock for long.
+
+    Args:
+        target: An open DuckDB connection, or the path of a DuckDB file (created with its folder).
+    """
+
+    def __init__(self, target: Path | str | duckdb.DuckDBPyConnection) -> None:
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self.path: Path | None = None
+        if isinstance(target, duckdb.DuckDBPyConnection):
+            self._con = target
+        else:
+            self.path = Path(target)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self._con is not None:
+            return self._con.cursor()
+        assert self.path is not None
+        return duckdb.connect(str(self.path))
+
+    def embed(self, embedder: Embedder, texts: Sequence[str],
+              progress: Callable[[int, int], None] | None = None) -> CachedEmbeddings:
+        """Vectors of ``texts``, embedding only what the cache has not seen (see :func:`embed_with_cache`)."""
+        con = self._connect()
+        try:
+            return embed_with_cache(con, texts, embedder, progress=progress)
+        finally:
+            con.close()
+
+    def count(self, model_id: str | None = None) -> int:
+        """Cached vectors (of ``model_id``, or all)."""
+        con = self._connect()
+        try:
+            ensure_cache_table(con)
+            sql = f"select count(*) from {CACHE_TABLE}" + ("" if model_id is None else " where model_id = ?")
+            row = con.execute(sql, [] if model_id is None else [model_id]).fetchone()
+        finally:
+            con.close()
+        return int(row[0]) if row else 0
