@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from closedloop.settings import load_settings
+from closedloop.core.settings import load_settings, prepare_environment
 
 
 class ClosedloopResource(dg.ConfigurableResource):
@@ -20,6 +20,10 @@ class ClosedloopResource(dg.ConfigurableResource):
     warehouse: str
     data_dir: str
     inbox_dir: str = ""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Before a run: create the state folders and export what dbt and Dagster read."""
+        prepare_environment(load_settings())
 
     @property
     def warehouse_path(self) -> Path:
@@ -41,7 +45,7 @@ class ClosedloopResource(dg.ConfigurableResource):
 
 
 def default_resource() -> ClosedloopResource:
-    """The resource configured from the environment (see closedloop.settings)."""
+    """The resource configured from the environment (see closedloop.core.settings)."""
     settings = load_settings()
     return ClosedloopResource(warehouse=str(settings.warehouse), data_dir=str(settings.data_dir),
                               inbox_dir=str(settings.inbox))

@@ -135,8 +135,8 @@ def evaluate_links(warehouse: Path, demo: Path) -> LinkEvaluation:
     linked: set[str] = set()
     for theme_id, item_id in links:
         linked.add(item_id)
-        driving = items.get(item_id, {}).get("driving_theme", "")
-        if driving and themes.get(theme_id) == driving:
+        driving_theme = items.get(item_id, {}).get("driving_theme", "")
+        if driving_theme and themes.get(theme_id) == driving_theme:
             result.correct_links += 1
             found.add(item_id)
     driven = {item_id for item_id, row in items.items() if row["driving_theme"]}

@@ -4,7 +4,7 @@
 import dagster as dg
 
 from closedloop.ingest.config import load_config
-from closedloop.ingest.load import LOAD_ORDER, connect, load_entity
+from closedloop.ingest.load import LOAD_ORDER, load_entity, open_warehouse
 from closedloop.ingest.schema import ENTITIES
 from orchestration.resources import ClosedloopResource
 
@@ -23,7 +23,7 @@ def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
     def _raw_asset(context: dg.AssetExecutionContext, closedloop: ClosedloopResource) -> dg.MaterializeResult:
         config_path = closedloop.data_path / "closedloop-sources.yml"
         config = load_config(config_path if config_path.exists() else None)
-        con = connect(closedloop.warehouse_path)
+        con = open_warehouse(closedloop.warehouse_path)
         try:
             report = load_entity(con, config[entity_name], closedloop.export_folders)
         finally:

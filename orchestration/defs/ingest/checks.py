@@ -5,8 +5,9 @@ import logging
 
 import dagster as dg
 
+from closedloop.core.warehouse import connect_read_only
 from closedloop.ingest.expectations import read_frame, validate
-from closedloop.ingest.load import LOAD_ORDER, connect
+from closedloop.ingest.load import LOAD_ORDER
 from orchestration.resources import ClosedloopResource
 
 log = logging.getLogger("closedloop.pipeline")
@@ -22,7 +23,7 @@ def build_expectations_check(entity_name: str) -> dg.AssetChecksDefinition:
         description=f"Great Expectations suite for raw.{entity_name}: keys, enums, required timestamps, redaction.",
     )
     def _check(closedloop: ClosedloopResource) -> dg.AssetCheckResult:
-        con = connect(closedloop.warehouse_path)
+        con = connect_read_only(closedloop.warehouse_path)
         try:
             frame = read_frame(con, entity_name)
         finally:

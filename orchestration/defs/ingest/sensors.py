@@ -7,7 +7,7 @@ from typing import Any
 
 import dagster as dg
 
-from closedloop.settings import load_settings
+from closedloop.core.settings import load_settings
 
 EXPORT_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet"}
 

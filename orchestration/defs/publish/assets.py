@@ -1,19 +1,18 @@
 """Publish the marts: the serving warehouse Superset reads, and the dashboards bundle pushed to Superset.
 
-Thin wiring over ``closedloop.serving`` and ``dashboards.sync``. ``serving_warehouse`` runs after
+Thin wiring over ``closedloop.core.serving`` and ``dashboards.sync``. ``serving_warehouse`` runs after
 every dbt model of the ``marts`` group (derived from the dbt assets, not a hand-kept list);
 ``superset_dashboards`` pushes the bundle when ``CLOSEDLOOP_SUPERSET_URL`` is set and is skipped,
 with the reason in the log, when it is not, so ``closedloop run`` never needs a Superset.
 """
 
 import logging
-import os
 
 import dagster as dg
 
-from closedloop.ingest.errors import ClosedloopError
-from closedloop.serving import publish_marts
-from closedloop.settings import load_settings
+from closedloop.core.errors import ClosedloopError
+from closedloop.core.serving import publish_marts
+from closedloop.core.settings import load_settings
 from dashboards.sync import push
 from orchestration.defs.transform.assets import closedloop_dbt_assets
 from orchestration.resources import ClosedloopResource
@@ -41,18 +40,17 @@ def serving_warehouse(closedloop: ClosedloopResource) -> dg.MaterializeResult:
                       "$CLOSEDLOOP_SUPERSET_URL; skipped when that is not set.")
 def superset_dashboards(context: dg.AssetExecutionContext):
     """Push the bundle through Superset's REST API, or skip with the reason when no Superset is configured."""
-    url = os.environ.get("CLOSEDLOOP_SUPERSET_URL")
+    settings = load_settings()
+    url = settings.superset_url
     if not url:
         message = "superset_dashboards skipped: CLOSEDLOOP_SUPERSET_URL is not set (see README, Dashboards)"
         log.info(message)
         context.log.info(message)
         return
-    password = os.environ.get("CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD")
+    username, password = settings.superset_login
     if not password:
         raise ClosedloopError("CLOSEDLOOP_SUPERSET_URL is set but CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD is not")
-    settings = load_settings()
-    count = push(url, os.environ.get("CLOSEDLOOP_SUPERSET_USERNAME", "admin"), password,
-                 settings.serving_warehouse, settings.superset_home)
+    count = push(url, username, password, settings.serving_warehouse, settings.superset_home)
     yield dg.Output(None, metadata={"url": dg.MetadataValue.url(url), "dashboards": count})
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from closedloop.settings import load_settings
+from closedloop.core.settings import load_settings
 from orchestration.resources import ClosedloopResource
 from reports import Quarter, build_report
 from reports.data import WarehouseBusyError, has_data

@@ -1,11 +1,16 @@
-"""Theme assets: thin wrappers over closedloop.themes (which uses the topics library)."""
+"""Theme assets: read the tickets and items through the warehouse door, run the topics library.
+
+The library is imported when an asset runs, so loading the definitions loads no model stack.
+"""
 
 import logging
+from typing import Any
 
 import dagster as dg
 
-from closedloop.links import update_theme_item_candidates
-from closedloop.themes import update_themes
+from closedloop.core.redact import redact
+from closedloop.core.settings import load_settings
+from closedloop.core.warehouse import backlog_item_texts, connect, resolved_ticket_texts
 from orchestration.resources import ClosedloopResource
 
 log = logging.getLogger("closedloop.pipeline")
@@ -19,6 +24,10 @@ class ThemeRunConfig(dg.Config):
     """
 
     force_refit: bool = False
+
+
+def _redact(text: str) -> str:
+    return redact(text) or ""
 
 
 @dg.multi_asset(
@@ -36,8 +45,12 @@ class ThemeRunConfig(dg.Config):
 )
 def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
     """Assign new tickets to existing themes, or refit (first run, weekly, or too many misfits)."""
-    report = update_themes(closedloop.warehouse_path, force_refit=config.force_refit, progress=log.info)
-    metadata = {"mode": report.mode, "tickets": report.tickets, "new_tickets": report.new_tickets,
+    from topics.refresh import update_themes  # the model stack loads when the asset runs, not at import
+
+    with connect(closedloop.warehouse_path) as con:
+        report = update_themes(con, resolved_ticket_texts(con), force_refit=config.force_refit, progress=log.info,
+                               model_cache_dir=load_settings().cache, redact=_redact)
+    metadata: dict[str, Any] = {"mode": report.mode, "tickets": report.tickets, "new_tickets": report.new_tickets,
                 "embedded": report.embedded, "themes": report.themes,
                 "outlier_share": round(report.outlier_share, 4), "model_version": report.model_version,
                 "lineage": dg.MetadataValue.json(report.lineage), "seconds": round(report.seconds, 1),
@@ -64,7 +77,10 @@ def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
 )
 def theme_item_candidates(closedloop: ClosedloopResource):
     """Score every backlog item against the current themes and the other items with the link matcher."""
-    report = update_theme_item_candidates(closedloop.warehouse_path, progress=log.info)
+    from topics.link.refresh import update_theme_item_candidates
+
+    with connect(closedloop.warehouse_path) as con:
+        report = update_theme_item_candidates(con, backlog_item_texts(con), progress=log.info)
     metadata = {"themes": report.themes, "items": report.items, "candidates": report.candidates,
                 "item_neighbours": report.neighbours, "embedded": report.embedded,
                 "seconds": round(report.seconds, 1)}

@@ -3,6 +3,7 @@
 import dagster as dg
 import duckdb
 
+from closedloop.core.warehouse import connect_read_only
 from orchestration.resources import ClosedloopResource
 
 MAX_OUTLIER_SHARE = 0.05
@@ -16,7 +17,7 @@ users see between refits drift from the data; refit more often or raise the assi
 
 
 def _con(closedloop: ClosedloopResource) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(closedloop.warehouse_path), read_only=True)
+    return connect_read_only(closedloop.warehouse_path)
 
 
 @dg.asset_check(asset="topics_ticket_themes", name="outlier_share_is_small",
@@ -74,3 +75,7 @@ def daily_assignment_agrees_with_refit(closedloop: ClosedloopResource) -> dg.Ass
         metadata={"agreement_share": round(float(share), 4), "assigned_tickets": int(assigned),
                   "agreeing_tickets": int(agreeing), "model_version": version, "measured_at": str(measured_at),
                   "threshold": MIN_ASSIGNMENT_AGREEMENT})
+
+
+topic_checks = [outlier_share_is_small, theme_count_is_in_a_sane_range, no_theme_id_reused_for_another_subject,
+                daily_assignment_agrees_with_refit]

@@ -5,25 +5,16 @@ Groups come from the dbt folders (staging, intermediate, marts), not from model 
 
 
 import logging
-import sys
 import time
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from closedloop.settings import DBT_PROJECT_DIR, load_settings
-from closedloop.transform import prepare_manifest
+from orchestration.defs.transform.resources import dbt_project
 
 log = logging.getLogger("closedloop.pipeline")
-
-settings = load_settings()
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR,
-                         target_path=settings.dbt_target)
-prepare_manifest(settings)
-
 
 class ClosedloopDbtTranslator(DagsterDbtTranslator):
     """Groups dbt assets by their top folder under models/ (staging, intermediate, marts)."""
@@ -51,10 +42,3 @@ def closedloop_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource
         yield event
     log.info(f"dbt build: {counts['models']} models/seeds built, {counts['checks']} tests "
              f"({counts['failed_checks']} failed) in {time.perf_counter() - started:.1f}s")
-
-
-def dbt_resource() -> DbtCliResource:
-    """The dbt CLI resource for the closedloop project."""
-    executable = Path(sys.executable).with_name("dbt")
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR),
-                          dbt_executable=str(executable) if executable.exists() else "dbt")

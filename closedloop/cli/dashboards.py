@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 
-from closedloop.ingest.errors import ClosedloopError
+from closedloop.core.errors import ClosedloopError
 
 log = logging.getLogger("closedloop.dashboards")
 
 
 def cmd_dashboards(args: argparse.Namespace) -> int:
     """Start, stop, or push to Superset."""
-    from closedloop.settings import load_settings, prepare_environment
+    from closedloop.core.settings import load_settings, prepare_environment
     from dashboards import server
     from dashboards.sync import push
 
@@ -25,16 +24,15 @@ def cmd_dashboards(args: argparse.Namespace) -> int:
     elif args.action == "down":
         server.down(settings)
     else:
-        url = args.url or os.environ.get("CLOSEDLOOP_SUPERSET_URL") or server.url()
-        password = os.environ.get("CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD")
+        url = args.url or settings.superset_url or server.url()
+        username, password = settings.superset_login
         if not password:
             raise ClosedloopError("set CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD to push the dashboards")
-        push(url, os.environ.get("CLOSEDLOOP_SUPERSET_USERNAME", "admin"), password, settings.serving_warehouse,
-             settings.superset_home)
+        push(url, username, password, settings.serving_warehouse, settings.superset_home)
     return 0
 
 
-def add_dashboards_parser(sub: argparse._SubParsersAction) -> None:
+def add_dashboards_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``closedloop dashboards``."""
     parser = sub.add_parser("dashboards", help="Superset dashboards: up (set up, import, start), down, push")
     parser.add_argument("action", choices=["up", "down", "push"],

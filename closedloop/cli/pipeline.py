@@ -1,4 +1,4 @@
-"""The ``closedloop`` command line: thin, parses flags and calls library functions."""
+"""``closedloop demo-data | ingest | run | summary | report``: the pipeline's commands."""
 
 from __future__ import annotations
 
@@ -9,24 +9,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from closedloop.ingest.errors import ClosedloopError
-
-
-def _setup_logging(verbose: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", datefmt="%H:%M:%S"))
-    root = logging.getLogger("closedloop")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    root.propagate = False
-
-
-def positive_int(text: str) -> int:
-    """Argparse type: a positive integer."""
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
+from closedloop.cli.common import positive_int
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -43,8 +26,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Load exports into the raw tables without Dagster (same code the raw assets run)."""
+    from closedloop.core.settings import load_settings, prepare_environment
     from closedloop.ingest import load_all
-    from closedloop.settings import load_settings, prepare_environment
 
     settings = prepare_environment(load_settings())
     data = Path(args.data) if args.data else settings.data_dir
@@ -54,7 +37,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Materialize every asset and print a line per stage."""
-    from closedloop.pipeline import run_pipeline
+    from orchestration.run import run_pipeline
 
     result = run_pipeline(Path(args.data) if args.data else None, selection=args.select)
     log = logging.getLogger("closedloop.pipeline")
@@ -71,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print a one-screen summary of what the pipeline built."""
-    from closedloop.summary import summary_text
+    from closedloop.core.summary import summary_text
 
     print(summary_text())
     return 0
@@ -79,7 +62,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the quarterly report (HTML and PDF) from the marts."""
-    from closedloop.settings import load_settings
+    from closedloop.core.settings import load_settings
     from reports import build_report
 
     settings = load_settings()
@@ -89,12 +72,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(prog="closedloop", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def add_pipeline_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``demo-data``, ``ingest``, ``run``, ``summary`` and ``report``."""
     demo = sub.add_parser("demo-data", help="generate demo exports (Zendesk, Jira, QA) with ground truth")
     demo.add_argument("--out", required=True, help="output folder")
     demo.add_argument("--tickets", type=positive_int, default=20_000, help="resolved tickets (default 20000)")
@@ -119,29 +98,3 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--quarter", required=True, help="quarter to report, e.g. 2025Q4")
     report.add_argument("--out", help="output folder (default $CLOSEDLOOP_HOME/reports)")
     report.set_defaults(func=cmd_report)
-
-    from closedloop.dashboards_cli import add_dashboards_parser
-    from closedloop.link_cli import add_link_parser
-    from closedloop.topics_cli import add_topics_parser
-
-    add_topics_parser(sub)
-    add_link_parser(sub)
-    add_dashboards_parser(sub)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``closedloop`` console script."""
-    args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose)
-    try:
-        return int(args.func(args))
-    except ClosedloopError as exc:
-        print(f"closedloop: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

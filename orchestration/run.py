@@ -1,4 +1,4 @@
-"""Run the whole Dagster pipeline in-process, with one log line per stage."""
+"""Run the whole Dagster pipeline in-process, with one log line per stage (``closedloop run`` calls it)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,31 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from closedloop.ingest.errors import ClosedloopError
-from closedloop.settings import Settings, load_settings, prepare_environment
+from closedloop.core.errors import ClosedloopError
+from closedloop.core.settings import Settings, load_settings, prepare_environment
+from orchestration.defs.transform.resources import prepare_manifest
 
 log = logging.getLogger("closedloop.pipeline")
 
-USER_ERRORS = {"UnreadableFileError", "ConfigError", "ClosedloopError"}
+USER_ERRORS = {"UnreadableFileError", "ConfigError", "ClosedloopError", "InputError", "ModelNotFoundError"}
+
+
+class ErrorChain(Protocol):
+    """What Dagster records of a step's error: class name, message, and the errors behind it."""
+
+    @property
+    def cls_name(self) -> str | None: ...  # noqa: D102
+
+    @property
+    def message(self) -> str: ...  # noqa: D102
+
+    @property
+    def cause(self) -> ErrorChain | None: ...  # noqa: D102
+
+    @property
+    def context(self) -> ErrorChain | None: ...  # noqa: D102
 
 
 @dataclass
@@ -49,6 +67,7 @@ def run_pipeline(data_dir: Path | None = None, selection: str = "*") -> Pipeline
     settings: Settings = prepare_environment(load_settings())
     started = time.perf_counter()
     log.info(f"pipeline: data {settings.data_dir}, warehouse {settings.warehouse}")
+    prepare_manifest(settings)
 
     import dagster as dg
 
@@ -58,8 +77,8 @@ def run_pipeline(data_dir: Path | None = None, selection: str = "*") -> Pipeline
     # runs from its own schedule or `closedloop report`; see orchestration/defs/publish/report.py).
     job = defs.resolve_job_def("closedloop_pipeline")
     asset_selection = dg.AssetSelection.from_string(selection) if selection != "*" else None
-    selected = (list(asset_selection.resolve(defs.resolve_asset_graph()) & job.asset_layer.executable_asset_keys)
-                if asset_selection else None)
+    selected = (list(set(asset_selection.resolve(defs.resolve_asset_graph()))
+                     & set(job.asset_layer.executable_asset_keys)) if asset_selection else None)
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
@@ -70,32 +89,27 @@ def run_pipeline(data_dir: Path | None = None, selection: str = "*") -> Pipeline
     outcome = PipelineResult(success=result.success, seconds=time.perf_counter() - started)
     materialized = {e.asset_key for e in result.get_asset_materialization_events()
                     if e.asset_key is not None}
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data  # type: ignore[union-attr]
-            if not data.passed:
-                outcome.failed_checks.append(f"{data.asset_key.to_user_string()} {data.check_name}: "
-                                             f"{data.description or ''}")
-        if event.is_step_failure:
-            outcome.errors.append(_user_message(event.step_failure_data.error))  # type: ignore[union-attr]
-    planned = job.asset_layer.executable_asset_keys
+    outcome.failed_checks = [f"{c.asset_key.to_user_string()} {c.check_name}: {c.description or ''}"
+                             for c in result.get_asset_check_evaluations() if not c.passed]
+    outcome.errors = [_user_message(e.step_failure_data.error) for e in result.get_step_failure_events()]
+    planned = set(job.asset_layer.executable_asset_keys)
     outcome.skipped = sorted(k.to_user_string() for k in planned - materialized)
     if outcome.failed_checks:
         outcome.success = False
     return outcome
 
 
-def _user_message(error: object) -> str:
-    """The message of our own error in a Dagster error chain, else the last line of the error."""
+def _user_message(error: ErrorChain | None) -> str:
+    """The message of our own error in a Dagster error chain, else the first line of the deepest cause."""
     current = error
     while current is not None:
-        if getattr(current, "cls_name", None) in USER_ERRORS:
-            message = str(current.message).strip()  # type: ignore[attr-defined]
-            prefix = f"{current.cls_name}: "  # type: ignore[attr-defined]
+        if current.cls_name in USER_ERRORS:
+            message = str(current.message).strip()
+            prefix = f"{current.cls_name}: "
             return message.split(prefix, 1)[-1] if prefix in message else message
-        current = getattr(current, "cause", None) or getattr(current, "context", None)
+        current = current.cause or current.context
     deepest = error
-    while getattr(deepest, "cause", None) is not None:
-        deepest = deepest.cause  # type: ignore[attr-defined]
-    message = str(getattr(deepest, "message", deepest)).strip()
+    while deepest is not None and deepest.cause is not None:
+        deepest = deepest.cause
+    message = str(deepest.message if deepest is not None else "").strip()
     return message.splitlines()[0] if message else "step failed"
