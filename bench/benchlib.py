@@ -19,3 +19,10 @@ def write_results(out: str | Path, payload: dict[str, Any], threads: int | None 
     path.write_text(json.dumps({"machine": machine, **payload}, indent=2) + "\n")
     print(f"wrote {path}")
     return path
+
+
+def embedding_cache_file() -> Path:
+    """The embedding cache the command-line tools share (``$CLOSEDLOOP_HOME/cache/embeddings.duckdb``)."""
+    from closedloop.core.settings import load_settings
+
+    return load_settings().cache / "embeddings.duckdb"

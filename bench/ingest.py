@@ -2,7 +2,7 @@
 
 Prints a table (rows, seconds, rows per second, peak memory) and writes bench/results/ingest.json.
 Each measurement runs in a fresh child process so that its peak RSS is its own.
-Targets (issue 2): over 50,000 tickets a second and under 2 GB peak.
+Targets: over 50,000 tickets a second and under 2 GB peak.
 
 Usage: python bench/ingest.py [--tickets N] [--data DIR] [--entities tickets,ticket_events,...]
 """

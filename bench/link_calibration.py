@@ -79,6 +79,36 @@ def _evaluate(warehouse: Path, demo: Path) -> dict[str, object]:
             "max_share_error": ev.max_share_error, "quarters": [q.__dict__ for q in ev.quarters]}
 
 
+def pooled(warehouses: list[Path], demos: list[Path], temporal: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The feature matrix and the truth labels of every warehouse's pairs, stacked in the given order."""
+    blocks, targets = [], []
+    for warehouse, demo in zip(warehouses, demos, strict=True):
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            pairs, x_one = features(con, temporal)
+            labels = {(t, i): y for t, i, y in pair_labels(con, demo)}
+        finally:
+            con.close()
+        blocks.append(x_one)
+        targets.append(np.array([labels[p] for p in pairs], dtype=int))
+    return np.vstack(blocks), np.concatenate(targets)
+
+
+def reliability_table(predicted: np.ndarray, y: np.ndarray, brier: float) -> list[dict[str, object]]:
+    """Print and return, per confidence bin, the pairs, their mean predicted confidence and the observed rate."""
+    print(f"\nreliability (in-sample; Brier {brier:.4f}):")
+    print(f"{'confidence':>12} {'pairs':>6} {'mean p':>7} {'observed':>9}")
+    reliability: list[dict[str, object]] = []
+    for lo, hi in ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+        mask = (predicted >= lo) & (predicted < hi)
+        if mask.any():
+            row = {"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "pairs": int(mask.sum()),
+                   "mean_p": float(predicted[mask].mean()), "observed": float(y[mask].mean())}
+            reliability.append(row)
+            print(f"{row['bin']:>12} {row['pairs']:6d} {row['mean_p']:7.3f} {row['observed']:9.3f}")
+    return reliability
+
+
 def main() -> None:
     """Fit, print and save."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -96,17 +126,7 @@ def main() -> None:
 
     if len(args.warehouse) != len(args.demo):
         parser.error("give one --demo for each --warehouse")
-    blocks, targets = [], []
-    for warehouse, demo in zip(args.warehouse, args.demo, strict=True):
-        con = duckdb.connect(str(warehouse), read_only=True)
-        try:
-            pairs, x_one = features(con, args.temporal)
-            labels = {(t, i): y for t, i, y in pair_labels(con, demo)}
-        finally:
-            con.close()
-        blocks.append(x_one)
-        targets.append(np.array([labels[p] for p in pairs], dtype=int))
-    x, y = np.vstack(blocks), np.concatenate(targets)
+    x, y = pooled(args.warehouse, args.demo, args.temporal)
     names = FEATURES + TEMPORAL if args.temporal else FEATURES
     model = LogisticRegression(C=args.c, max_iter=1000).fit(x, y)
     coefficients = {"intercept": round(float(model.intercept_[0]), 3)}
@@ -123,16 +143,7 @@ def main() -> None:
             print(f"  {name}: {value}")
     predicted = model.predict_proba(x)[:, 1]
     brier = float(np.mean((predicted - y) ** 2))
-    print(f"\nreliability (in-sample; Brier {brier:.4f}):")
-    print(f"{'confidence':>12} {'pairs':>6} {'mean p':>7} {'observed':>9}")
-    reliability = []
-    for lo, hi in ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
-        mask = (predicted >= lo) & (predicted < hi)
-        if mask.any():
-            row = {"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "pairs": int(mask.sum()),
-                   "mean_p": float(predicted[mask].mean()), "observed": float(y[mask].mean())}
-            reliability.append(row)
-            print(f"{row['bin']:>12} {row['pairs']:6d} {row['mean_p']:7.3f} {row['observed']:9.3f}")
+    reliability = reliability_table(predicted, y, brier)
     result: dict[str, object] = {"pairs": len(y), "positives": int(y.sum()), "coefficients": coefficients,
                                  "coefficients_without_components": without_components, "brier": brier,
                                  "reliability": reliability}

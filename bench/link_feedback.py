@@ -38,16 +38,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from closedloop.link_cli import default_embedder, link  # noqa: E402
-from topics.link import (  # noqa: E402
-    BacklogItem,
-    EmbedderConfig,
-    EmbeddingCache,
-    MatchConfig,
-    Matcher,
-    MiniLMEmbedder,
-    recall_at_k,
-)
+from topics.embed import EmbeddingCache, make_embedder  # noqa: E402
+from topics.link import BacklogItem, MatchConfig, Matcher, link_embed_config, recall_at_k  # noqa: E402
+from topics.link.files import link_files  # noqa: E402
 
 KS = (1, 5, 10, 20, 50)
 csv.field_size_limit(1 << 24)  # one VLC issue description is 173k characters
@@ -88,10 +81,10 @@ def _hits_at(rankings: dict[str, list[str]], gold: list[tuple[str, str]], k: int
 
 def quality(dataset: Path, work: Path, variants: bool, threads: int) -> dict:
     gold = [(r["feedback_id"], r["item_id"]) for r in _read(dataset / "vlc_gold.csv")]
-    plain = MiniLMEmbedder(EmbedderConfig(num_threads=threads))
-    os.environ["CLOSEDLOOP_TORCH_THREADS"] = str(threads)
-    shipped = default_embedder()  # what `closedloop link` uses (int8 unless CLOSEDLOOP_LINK_INT8=0)
-    cache_path = work / "quality-cache.duckdb"
+    plain = make_embedder(link_embed_config(quantize=False), threads=threads)
+    int8 = os.environ.get("CLOSEDLOOP_LINK_INT8", "1").strip().lower() not in ("0", "false", "no")
+    shipped = make_embedder(link_embed_config(quantize=int8), threads=threads)  # what `closedloop link` uses
+    cache = EmbeddingCache(work / "quality-cache.duckdb")
     feedback, backlog = dataset / "vlc_feedback.csv", dataset / "vlc_backlog.csv"
     runs = {}
     for name, config, embedder in (("baseline", MatchConfig(signals=("dense_text",), gloss=False), plain),
@@ -99,7 +92,7 @@ def quality(dataset: Path, work: Path, variants: bool, threads: int) -> dict:
                                    ("defaults, float32 model", None, plain)):
         out = work / f"{name.split()[0]}.csv"
         started = time.perf_counter()
-        link(feedback, backlog, out, top_k=max(KS), config=config, embedder=embedder, cache_path=cache_path)
+        link_files(feedback, backlog, out, top_k=max(KS), config=config, embedder=embedder, cache=cache)
         rankings = _rankings(out)
         runs[name] = {"recall": recall_at_k(rankings, gold, KS), "seconds": time.perf_counter() - started,
                       "hits10": _hits_at(rankings, gold, 10)}
@@ -126,7 +119,6 @@ def quality(dataset: Path, work: Path, variants: bool, threads: int) -> dict:
         items = [BacklogItem(r["item_id"], r["summary"] or "", r["description"] or "") for r in rows]
         reviews = _read(feedback)
         texts, ids = [r["text"] for r in reviews], [r["feedback_id"] for r in reviews]
-        cache = EmbeddingCache(cache_path)
         table = []
         for name, config in VARIANTS:
             matches = Matcher(items, config, embedder=plain, cache=cache).match(texts, k=max(KS))

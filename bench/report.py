@@ -44,9 +44,9 @@ def default_warehouse() -> Path:
 def warehouse_facts(warehouse: Path) -> dict[str, Any]:
     """Tickets in the warehouse and the last quarter with resolved tickets."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tickets = con.execute("select count(*) from marts.fct_tickets").fetchone()[0]  # type: ignore[index]
-        last = con.execute("select max(quarter_key) from marts.fct_support_quarterly "
-                           "where tickets_resolved > 0").fetchone()[0]  # type: ignore[index]
+        tickets = (con.execute("select count(*) from marts.fct_tickets").fetchone() or (0,))[0]
+        last = (con.execute("select max(quarter_key) from marts.fct_support_quarterly "
+                            "where tickets_resolved > 0").fetchone() or (None,))[0]
         tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
                                             "where table_schema = 'marts' order by 1").fetchall()]
     return {"tickets": tickets, "last_quarter": last, "marts": tables}

@@ -21,11 +21,10 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
-from benchlib import write_results
+from benchlib import embedding_cache_file, write_results
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATASETS = HERE.parent.parent / "shared" / "datasets"
@@ -74,14 +73,12 @@ def knn_agreement(nearest: np.ndarray, labels: list[str]) -> float:
 def measure(rows: list[dict[str, str]], parts: str, max_body_chars: int, cache_path: Path,
             threads: int) -> dict[str, float | int]:
     """Themes and scores for one ticket text."""
-    import duckdb
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from topics.cache import embed_with_cache
     from topics.config import TopicConfig
-    from topics.embed import make_embedder
+    from topics.embed import EmbeddingCache
+    from topics.evaluate import embed_texts
     from topics.fit import fit_themes
-    from topics.glossary import embedding_inputs
     from topics.text import ticket_text
 
     config = TopicConfig(threads=threads)
@@ -92,13 +89,9 @@ def measure(rows: list[dict[str, str]], parts: str, max_body_chars: int, cache_p
     texts = [texts[i] for i in keep]
     queues = [rows[i]["queue"] for i in keep]
     types = [rows[i]["type"] for i in keep]
-    started = time.perf_counter()
-    embedder = make_embedder(config.embed, threads=threads, cache_dir=cache_path.parent)
-    inputs, languages = embedding_inputs(texts, config.text)
-    with duckdb.connect(str(cache_path)) as con:
-        cached = embed_with_cache(con, inputs, embedder)
-    embed_seconds = time.perf_counter() - started
-    result = fit_themes(texts, cached.vectors, config, languages=languages)
+    cached = embed_texts(texts, config, EmbeddingCache(cache_path))
+    embed_seconds = cached.seconds
+    result = fit_themes(texts, cached.vectors, config, languages=cached.languages)
     nearest = nearest_rows(np.asarray(cached.vectors, dtype=np.float32))
     return {
         "rows": len(texts), "mean_chars": round(float(np.mean([len(t) for t in texts])), 1),
@@ -124,16 +117,12 @@ def main() -> int:
     if not (datasets / "multilingual_tickets" / FILES[0]).exists():
         print(f"no multilingual_tickets in {datasets}", file=sys.stderr)
         return 1
-    from closedloop.settings import load_settings
-    from closedloop.topics_cli import CACHE_FILE
-
-    cache = load_settings().cache
-    cache.mkdir(parents=True, exist_ok=True)
+    cache_file = embedding_cache_file()
     rows = load_tickets(datasets)
     results: dict[str, dict] = {}
     for name, parts, max_body_chars in VARIANTS:
         print(f"{name} ...", file=sys.stderr, flush=True)
-        results[name] = measure(rows, parts, max_body_chars, cache / CACHE_FILE, args.threads)
+        results[name] = measure(rows, parts, max_body_chars, cache_file, args.threads)
 
     header = (f"{'ticket text':32s} {'chars':>6s} {'themes':>6s} {'NMI q':>6s} {'ARI q':>6s} {'NMI t':>6s} "
               f"{'kNN q':>6s} {'kNN t':>6s} {'embed s':>7s}")

@@ -5,7 +5,7 @@ in-scope rows), the CLINC150 train split (15,000 in-scope rows) and the Bitext c
 sample, and a default ``BERTopic()`` fit on the same embeddings in the same run. Prints a table and
 writes bench/results/topics_eval.json.
 
-Targets (issue): never told the number of intents, outliers at most 5 %: CLINC150 test NMI >= 0.92
+Targets: never told the number of intents, outliers at most 5 %: CLINC150 test NMI >= 0.92
 and ARI >= 0.75; CLINC150 train NMI >= 0.91 and ARI >= 0.72; fitting under 10 s for 5,000 texts.
 
 Usage: python bench/topics_eval.py [--datasets DIR] [--skip-baseline] [--only clinc150-test,...]
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchlib import write_results
+from benchlib import embedding_cache_file, write_results
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATASETS = HERE.parent.parent / "shared" / "datasets"
@@ -54,18 +54,15 @@ def prepare(datasets: Path, workdir: Path) -> dict[str, Path]:
 
 def baseline(csv_path: Path, cache_path: Path, threads: int, embed: Any = None) -> dict:
     """A default BERTopic() fit (UMAP + HDBSCAN) on the same cached embeddings."""
-    import duckdb
     from bertopic import BERTopic
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from closedloop.topics_cli import read_labelled_csv
-    from topics.cache import embed_with_cache
-    from topics.embed import make_embedder
+    from topics.embed import EmbeddingCache, make_embedder
+    from topics.evaluate import read_labelled_csv
     from topics.threads import limit_threads
 
     texts, labels = read_labelled_csv(csv_path, "text", "label")
-    with duckdb.connect(str(cache_path)) as con:
-        vectors = embed_with_cache(con, texts, make_embedder(embed, threads=threads)).vectors
+    vectors = EmbeddingCache(cache_path).embed(make_embedder(embed, threads=threads), texts).vectors
     with limit_threads(threads):
         started = time.perf_counter()
         topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
@@ -93,12 +90,11 @@ def main() -> int:
     if not (datasets / "clinc150" / "clinc150_full.csv").exists():
         print(f"no data sets in {datasets}", file=sys.stderr)
         return 1
-    from closedloop.settings import load_settings
-    from closedloop.topics_cli import CACHE_FILE, evaluate
     from topics.config import EmbedConfig, TopicConfig
+    from topics.embed import EmbeddingCache
+    from topics.evaluate import evaluate_csv
 
-    cache = load_settings().cache
-    cache.mkdir(parents=True, exist_ok=True)
+    cache_file = embedding_cache_file()
     config = TopicConfig(threads=args.threads, embed=EmbedConfig(pooling=args.pooling))
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,11 +103,11 @@ def main() -> int:
             if args.only and name not in args.only.split(","):
                 continue
             print(f"{name}: closedloop ...", file=sys.stderr, flush=True)
-            ours = evaluate(path, "text", "label", config=config, cache_path=cache / CACHE_FILE, quiet=True)
+            ours = evaluate_csv(path, "text", "label", config, EmbeddingCache(cache_file))[0]
             entry = {"closedloop": ours}
             if not args.skip_baseline:
                 print(f"{name}: BERTopic() ...", file=sys.stderr, flush=True)
-                entry["bertopic_default"] = baseline(path, cache / CACHE_FILE, args.threads, config.embed)
+                entry["bertopic_default"] = baseline(path, cache_file, args.threads, config.embed)
             results[name] = entry
 
     header = f"{'data set':15s} {'method':17s} {'rows':>6s} {'themes':>6s} {'outliers':>8s} {'fit s':>6s} " \

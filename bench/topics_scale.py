@@ -4,13 +4,13 @@ Stages, each in its own process so that its peak memory (max RSS) is its own:
 
 1. setup (not timed): ``closedloop demo-data --tickets N`` and ``closedloop ingest`` into a fresh
    home; the 1,000 newest resolved tickets are held back (status set to ``open``);
-2. cold: ``closedloop.themes.update_themes`` on an empty embedding cache (embed, fit, label, write);
+2. cold: ``topics.refresh.update_themes`` on an empty embedding cache (embed, fit, label, write);
 3. incremental: the held-back tickets are resolved again and ``update_themes`` runs once more
    (daily assignment: embeds only the new texts);
 4. baseline: a plain ``BERTopic(embedding_model=<packaged MiniLM>).fit_transform`` on the same
    texts (``--baseline fit`` gives it the cached vectors instead, to time fitting only).
 
-Targets (issue 4): cold under 10 minutes, incremental under 30 seconds, peak under 4 GB.
+Targets: cold under 10 minutes, incremental under 30 seconds, peak under 4 GB.
 Prints a table and writes bench/results/topics_scale.json. The machine is shared: the load average at
 each stage is recorded with the timings.
 
@@ -36,11 +36,13 @@ CLI = Path(sys.executable).with_name("closedloop")
 _THEMES = """
 import json, sys, time
 from pathlib import Path
-from closedloop.themes import update_themes
+from closedloop.core.warehouse import connect, resolved_ticket_texts
+from topics.refresh import update_themes
 from topics.config import config_from_env
 started = time.perf_counter()
 say = lambda line: print(line, file=sys.stderr, flush=True)
-report = update_themes(Path(sys.argv[1]), config_from_env(), progress=say)
+with connect(Path(sys.argv[1])) as con:
+    report = update_themes(con, resolved_ticket_texts(con), config_from_env(), progress=say)
 print(json.dumps({"seconds": time.perf_counter() - started, "mode": report.mode, "embedded": report.embedded,
                   "themes": report.themes, "new_tickets": report.new_tickets, "tickets": report.tickets,
                   "outlier_share": report.outlier_share,
@@ -51,16 +53,17 @@ _BASELINE = """
 import json, sys, time
 import duckdb, numpy as np
 from bertopic import BERTopic
+from closedloop.core.warehouse import resolved_ticket_texts
 from topics.config import config_from_env
-from topics.embed import make_embedder, packaged_model_path
+from topics.embed import EmbeddingCache, packaged_model_path
+from topics.evaluate import embed_texts
 from topics.text import ticket_text
 from topics.threads import limit_threads
 warehouse, mode = sys.argv[1], sys.argv[2]
 cfg = config_from_env()
 with duckdb.connect(warehouse, read_only=True) as con:
-    rows = con.execute("SELECT subject_redacted, body_redacted FROM raw.tickets "
-                       "WHERE status IN ('solved', 'closed') ORDER BY ticket_id").fetchall()
-texts = [ticket_text(s, b, cfg.text.max_body_chars) for s, b in rows]
+    rows = resolved_ticket_texts(con)
+texts = [ticket_text(s, b, cfg.text.max_body_chars) for _, s, b in rows]
 with limit_threads(cfg.threads):
     started = time.perf_counter()
     if mode == "full":
@@ -68,11 +71,8 @@ with limit_threads(cfg.threads):
         model = SentenceTransformer(str(packaged_model_path()), device="cpu", local_files_only=True)
         topics, _ = BERTopic(embedding_model=model).fit_transform(texts)
     else:
-        from topics.cache import embed_with_cache
-        from topics.glossary import embedding_inputs
         with duckdb.connect(warehouse) as con:
-            inputs, _ = embedding_inputs(texts, cfg.text)
-            vectors = embed_with_cache(con, inputs, make_embedder(cfg.embed, threads=cfg.threads)).vectors
+            vectors = embed_texts(texts, cfg, EmbeddingCache(con)).vectors
         started = time.perf_counter()
         topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
 print(json.dumps({"seconds": time.perf_counter() - started, "themes": len(set(topics) - {-1}),

@@ -26,9 +26,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from closedloop.ingest.errors import ClosedloopError
-from closedloop.serving import publish_marts
-from closedloop.settings import PROJECT_ROOT, Settings
+from closedloop.core.errors import ClosedloopError
+from closedloop.core.serving import publish_marts
+from closedloop.core.settings import PROJECT_ROOT, Settings
 from dashboards.sync import render_bundle
 
 log = logging.getLogger("closedloop.dashboards")

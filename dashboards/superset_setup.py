@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from typing import Any
 from zipfile import ZipFile
 
 WRITE_PREFIXES = ("can_write", "can_add", "can_edit", "can_delete", "can_save", "can_import", "can_export",
@@ -23,7 +24,14 @@ DATABASE = "closedloop"
 
 
 def main(bundle: str) -> int:
-    """Import ``bundle`` as admin, then (re)build the Viewer role and the optional viewer user."""
+    """Import ``bundle`` as admin, then (re)build the Viewer role and the optional viewer user.
+
+    Args:
+        bundle: Path of the bundle's zip file.
+
+    Returns:
+        The exit code (0).
+    """
     from superset.app import create_app
 
     app = create_app()
@@ -35,61 +43,81 @@ def main(bundle: str) -> int:
         from superset.connectors.sqla.models import SqlaTable
         from superset.models.core import Database
 
-        admin = security_manager.find_user(username="admin")
-        admin_password = os.environ.get("CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD")
-        if admin is None:
-            password = admin_password or secrets.token_urlsafe(12)
-            admin = security_manager.add_user("admin", "closedloop", "admin", "admin@closedloop.invalid",
-                                              security_manager.find_role("Admin"), password=password)
-            db.session.commit()
-            if not admin_password:
-                print(f"generated admin password: {password}")
-        elif admin_password:
-            security_manager.reset_password(admin.id, admin_password)
-        g.user = admin
+        g.user = _admin(db, security_manager)
         with ZipFile(bundle) as archive:
             contents = get_contents_from_bundle(archive)
         ImportAssetsCommand(contents).run()
         print(f"imported {sum(1 for name in contents if name.endswith('.yaml'))} files from {bundle}")
 
-        import yaml
-        from superset.models.slice import Slice
-
-        bundled = {str(yaml.safe_load(text)["uuid"]) for name, text in contents.items()
-                   if name.split("/")[0] == "charts" or "/charts/" in name}
         database = db.session.query(Database).filter_by(database_name=DATABASE).one()
-        dataset_ids = [d.id for d in db.session.query(SqlaTable).filter_by(database_id=database.id)]
-        stale = [c for c in db.session.query(Slice).filter(Slice.datasource_id.in_(dataset_ids))
-                 if str(c.uuid) not in bundled]
-        for chart in stale:
-            db.session.delete(chart)
-        db.session.commit()
-        if stale:
-            print(f"removed {len(stale)} charts no longer in the bundle")
-
-        gamma = security_manager.find_role("Gamma")
-        viewer = security_manager.find_role("Viewer") or security_manager.add_role("Viewer")
-        permissions = [p for p in gamma.permissions if not p.permission.name.startswith(WRITE_PREFIXES)]
-        datasets = db.session.query(SqlaTable).filter_by(database_id=database.id).all()
-        for dataset in datasets:
-            security_manager.add_permission_view_menu("datasource_access", dataset.perm)
-            permissions.append(security_manager.find_permission_view_menu("datasource_access", dataset.perm))
-        viewer.permissions = permissions
-        db.session.commit()
-        print(f"role Viewer: {len(permissions)} permissions, {len(datasets)} datasets")
-
-        viewer_password = os.environ.get("CLOSEDLOOP_SUPERSET_VIEWER_PASSWORD")
-        if viewer_password:
-            user = security_manager.find_user(username="viewer")
-            if user is None:
-                security_manager.add_user("viewer", "Viewer", "User", "viewer@closedloop.invalid", viewer,
-                                          password=viewer_password)
-            else:
-                user.roles = [viewer]
-                security_manager.reset_password(user.id, viewer_password)
-            db.session.commit()
-            print("user viewer: role Viewer")
+        datasets = db.session.query(SqlaTable).filter_by(database_id=database.id)  # runs anew each time it is read
+        _remove_stale_charts(db, contents, datasets)
+        viewer = _viewer_role(db, security_manager, datasets)
+        _viewer_user(db, security_manager, viewer)
     return 0
+
+
+def _admin(db: Any, security_manager: Any) -> Any:
+    """The ``admin`` user: created when missing, its password reset when the variable sets one."""
+    admin = security_manager.find_user(username="admin")
+    admin_password = os.environ.get("CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD")
+    if admin is None:
+        password = admin_password or secrets.token_urlsafe(12)
+        admin = security_manager.add_user("admin", "closedloop", "admin", "admin@closedloop.invalid",
+                                          security_manager.find_role("Admin"), password=password)
+        db.session.commit()
+        if not admin_password:
+            print(f"generated admin password: {password}")
+    elif admin_password:
+        security_manager.reset_password(admin.id, admin_password)
+    return admin
+
+
+def _remove_stale_charts(db: Any, contents: dict[str, str], datasets_query: Any) -> None:
+    """Delete the charts over the datasets of ``datasets_query`` that the imported bundle no longer has."""
+    import yaml
+    from superset.models.slice import Slice
+
+    bundled = {str(yaml.safe_load(text)["uuid"]) for name, text in contents.items()
+               if name.split("/")[0] == "charts" or "/charts/" in name}
+    dataset_ids = [d.id for d in datasets_query]
+    stale = [c for c in db.session.query(Slice).filter(Slice.datasource_id.in_(dataset_ids))
+             if str(c.uuid) not in bundled]
+    for chart in stale:
+        db.session.delete(chart)
+    db.session.commit()
+    if stale:
+        print(f"removed {len(stale)} charts no longer in the bundle")
+
+
+def _viewer_role(db: Any, security_manager: Any, datasets_query: Any) -> Any:
+    """The Viewer role, rebuilt: Gamma's read permissions plus access to every dataset of ``datasets_query``."""
+    gamma = security_manager.find_role("Gamma")
+    viewer = security_manager.find_role("Viewer") or security_manager.add_role("Viewer")
+    permissions = [p for p in gamma.permissions if not p.permission.name.startswith(WRITE_PREFIXES)]
+    datasets = datasets_query.all()
+    for dataset in datasets:
+        security_manager.add_permission_view_menu("datasource_access", dataset.perm)
+        permissions.append(security_manager.find_permission_view_menu("datasource_access", dataset.perm))
+    viewer.permissions = permissions
+    db.session.commit()
+    print(f"role Viewer: {len(permissions)} permissions, {len(datasets)} datasets")
+    return viewer
+
+
+def _viewer_user(db: Any, security_manager: Any, viewer: Any) -> None:
+    """Create or update the ``viewer`` user when ``CLOSEDLOOP_SUPERSET_VIEWER_PASSWORD`` is set."""
+    viewer_password = os.environ.get("CLOSEDLOOP_SUPERSET_VIEWER_PASSWORD")
+    if viewer_password:
+        user = security_manager.find_user(username="viewer")
+        if user is None:
+            security_manager.add_user("viewer", "Viewer", "User", "viewer@closedloop.invalid", viewer,
+                                      password=viewer_password)
+        else:
+            user.roles = [viewer]
+            security_manager.reset_password(user.id, viewer_password)
+        db.session.commit()
+        print("user viewer: role Viewer")
 
 
 if __name__ == "__main__":

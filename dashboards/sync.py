@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from closedloop.ingest.errors import ClosedloopError
+from closedloop.core.errors import ClosedloopError
 from dashboards.build import BUNDLE_DIR, URI_PLACEHOLDER
 
 log = logging.getLogger("closedloop.dashboards")

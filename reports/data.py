@@ -1,21 +1,22 @@
 """Everything the quarterly report shows, read from the ``marts`` schema only (read-only).
 
-Each number carries the mart and column it came from (:class:`Source`), so the report's data
-appendix can name the origin of every figure and every sentence of the summary.
+Each number carries the mart and column it came from (:class:`~reports.records.Source`), so the
+report's data appendix can name the origin of every figure and every sentence of the summary. The
+records themselves live in :mod:`reports.records`; this module opens the warehouse and fills them in.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from closedloop.ingest.errors import ClosedloopError
+from closedloop.core.errors import ClosedloopError
 from reports.quarters import Quarter
+from reports.records import ImprovementItem, Kpi, ReportData, Security, Source, SupportDriven, ThemeChange
 
 ISSUE5_MARTS = ("fct_support_driven_share", "fct_improvement_impact", "fct_insight_lead_time",
                 "fct_theme_backlog_links")
@@ -30,138 +31,6 @@ class NoDataError(ClosedloopError):
 
 class WarehouseBusyError(ClosedloopError):
     """Another process holds the warehouse's write lock (a pipeline run): try again later."""
-
-
-@dataclass
-class Source:
-    """Where figures come from: a mart, its columns and the rows used.
-
-    Attributes:
-        number: Footnote number in the report.
-        what: What the figures are, in words.
-        mart: ``marts.<table>``.
-        columns: Columns read.
-        rows: The filter that selects the rows.
-    """
-
-    number: int
-    what: str
-    mart: str
-    columns: str
-    rows: str
-
-
-@dataclass
-class Kpi:
-    """A headline figure in the quarter, the previous quarter and the same quarter a year earlier.
-
-    Attributes:
-        name: Label.
-        kind: ``count``, ``minutes``, ``rate``, ``csat`` or ``score``: how it is formatted and compared.
-        current: Value in the report's quarter.
-        previous: Value in the previous quarter, or None without data.
-        year_ago: Value a year earlier, or None without data.
-        better: ``higher`` or ``lower``: which direction is good.
-        source: Footnote number of its :class:`Source`.
-    """
-
-    name: str
-    kind: str
-    current: float | None
-    previous: float | None
-    year_ago: float | None
-    better: str
-    source: int
-
-
-@dataclass
-class ThemeChange:
-    """A theme's ticket count in the quarter against the previous quarter, with an example ticket."""
-
-    theme_id: str
-    theme_name: str
-    status: str
-    tickets: int
-    previous_tickets: int
-    example_ticket_id: str | None = None
-    example_subject: str | None = None
-    example_body: str | None = None
-
-    @property
-    def change(self) -> int:
-        """Tickets this quarter minus tickets last quarter."""
-        return self.tickets - self.previous_tickets
-
-
-@dataclass
-class ImprovementItem:
-    """A shipped, support-driven backlog item (issue-5 marts); ``change_pct`` is a fraction (-0.6 = -60%)."""
-
-    item_id: str
-    summary: str
-    themes: str
-    shipped_at: date | None
-    days_insight_to_shipped: float | None
-    weekly_tickets_before: float | None
-    weekly_tickets_after: float | None
-    change_pct: float | None
-    is_significant_drop: bool | None
-
-
-@dataclass
-class SupportDriven:
-    """The support-driven share of shipped improvements, when the issue-5 marts exist."""
-
-    available: bool
-    missing: list[str] = field(default_factory=list)
-    shipped_items: int | None = None
-    support_driven_items: int | None = None
-    share: float | None = None
-    share_lower: float | None = None
-    share_upper: float | None = None
-    median_lead_days: float | None = None
-    items: list[ImprovementItem] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class Security:
-    """Security interventions (by day flagged) and deposit recoveries (by day reported)."""
-
-    interventions: int
-    interventions_previous: int
-    within_target: int
-    target_minutes: int | None
-    median_minutes: float | None
-    outcomes: list[tuple[str, int]]
-    deposits_reported: int
-    deposits_recovered: int
-    deposits_pending: int
-    deposits_unrecoverable: int
-    median_days_to_recover: float | None
-    recovered_by_asset: list[tuple[str, int, float]]
-
-
-@dataclass
-class ReportData:
-    """Everything one quarter's report shows."""
-
-    quarter: Quarter
-    warehouse: Path
-    generated_at: datetime
-    sla_minutes: int
-    kpis: list[Kpi]
-    history: list[dict[str, Any]]
-    qa_audits: int
-    rising: list[ThemeChange]
-    declining: list[ThemeChange]
-    security: Security
-    support_driven: SupportDriven
-    sources: list[Source]
-
-    def kpi(self, name: str) -> Kpi:
-        """The KPI called ``name``."""
-        return next(k for k in self.kpis if k.name == name)
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:

@@ -128,10 +128,8 @@ def _refs(numbers: tuple[int, ...]) -> str:
     return "".join(f"<super>[{n}]</super>" for n in numbers)
 
 
-def render_pdf(view: ReportView, path: Path) -> None:
-    """Write the report as a PDF at ``path``."""
-    _register_fonts()
-    st = _styles()
+def _opening(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Title, provenance line, summary, headline KPIs and the volume and first-response charts."""
     d = view.data
     story: list[Any] = [
         Paragraph(escape(view.title), st["title"]),
@@ -146,23 +144,31 @@ def render_pdf(view: ReportView, path: Path) -> None:
         Paragraph(escape(view.notes[0]), st["note"]),
         Spacer(1, 6),
     ]
-    story += [_chart(view.charts[name], st) for name in ("volume_sla", "first_response") if name in view.charts]
+    return story + [_chart(view.charts[name], st) for name in ("volume_sla", "first_response") if name in view.charts]
 
-    story.append(Paragraph("Support-driven improvements", st["h2"]))
+
+def _support_driven(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """The support-driven improvements: the note, the share chart and the items shipped."""
+    story: list[Any] = [Paragraph("Support-driven improvements", st["h2"])]
     if view.items is None:
         story.append(Paragraph(escape(view.support_driven_note), st["body"]))
+        return story
+    story.append(Paragraph(escape(view.support_driven_note) + _refs(view.items.refs), st["body"]))
+    if "support_driven" in view.charts:
+        story.append(_chart(view.charts["support_driven"], st))
+    if view.items.rows:
+        story.append(_table(view.items, st, [1.6 * cm, 3.3 * cm, 3.0 * cm, 2.0 * cm, 1.8 * cm, 1.6 * cm,
+                                             1.2 * cm, 1.6 * cm, 1.4 * cm], numeric_from=3))
     else:
-        story.append(Paragraph(escape(view.support_driven_note) + _refs(view.items.refs), st["body"]))
-        if "support_driven" in view.charts:
-            story.append(_chart(view.charts["support_driven"], st))
-        if view.items.rows:
-            story.append(_table(view.items, st, [1.6 * cm, 3.3 * cm, 3.0 * cm, 2.0 * cm, 1.8 * cm, 1.6 * cm,
-                                                 1.2 * cm, 1.6 * cm, 1.4 * cm], numeric_from=3))
-        else:
-            story.append(Paragraph(f"No support-driven item shipped in {d.quarter.key}.", st["body"]))
+        story.append(Paragraph(f"No support-driven item shipped in {view.data.quarter.key}.", st["body"]))
+    return story
 
+
+def _themes(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Rising and declining themes: the chart, both tables and the example tickets."""
     heading = Paragraph("Rising and declining themes", st["h2"])
-    story.append(KeepTogether([heading, _chart(view.charts["themes"], st)]) if "themes" in view.charts else heading)
+    story: list[Any] = [KeepTogether([heading, _chart(view.charts["themes"], st)]) if "themes" in view.charts
+                        else heading]
     theme_widths = [8.2 * cm, 2.2 * cm, 2.0 * cm, 2.0 * cm, 1.6 * cm]
     for label, table in (("Rising", view.rising), ("Declining", view.declining)):
         story.append(Paragraph(label, st["h3"]))
@@ -174,21 +180,42 @@ def render_pdf(view: ReportView, path: Path) -> None:
         story.append(Paragraph(f"<b>{escape(e.theme_name)}</b> · ticket {escape(e.ticket_id)}<br/>"
                                f"<i>{_printable(e.subject)}</i> — {_printable(e.body)}", st["quote"]))
         story.append(Spacer(1, 3))
+    return story
 
-    story.append(Paragraph("Security interventions and deposit recoveries", st["h2"]))
-    story.append(Paragraph("Security interventions" + _refs(view.security.refs), st["h3"]))
-    story.append(_table(view.security, st, [8 * cm, 3 * cm]))
+
+def _security(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Security interventions (with their outcomes) and deposit recoveries."""
+    story: list[Any] = [Paragraph("Security interventions and deposit recoveries", st["h2"]),
+                        Paragraph("Security interventions" + _refs(view.security.refs), st["h3"]),
+                        _table(view.security, st, [8 * cm, 3 * cm])]
     if view.security_outcomes.rows:
         story.append(Spacer(1, 4))
         story.append(_table(view.security_outcomes, st, [8 * cm, 3 * cm]))
     story.append(Paragraph("Deposit recoveries" + _refs(view.deposits.refs), st["h3"]))
     story.append(_table(view.deposits, st, [8 * cm, 3 * cm]))
+    return story
 
-    story.append(Paragraph("Data appendix", st["h2"]))
-    story.append(Paragraph("Every figure in this report is read from the marts schema of the warehouse, opened "
-                           "read-only.", st["note"]))
-    story.append(_table(view.appendix, st, [0.9 * cm, 3.6 * cm, 4.8 * cm, 4.2 * cm, 4.3 * cm], numeric_from=99))
 
+def _appendix(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """The data appendix: every source's mart, columns and rows."""
+    return [Paragraph("Data appendix", st["h2"]),
+            Paragraph("Every figure in this report is read from the marts schema of the warehouse, opened "
+                      "read-only.", st["note"]),
+            _table(view.appendix, st, [0.9 * cm, 3.6 * cm, 4.8 * cm, 4.2 * cm, 4.3 * cm], numeric_from=99)]
+
+
+def render_pdf(view: ReportView, path: Path) -> None:
+    """Write the report as a PDF at ``path``.
+
+    Args:
+        view: The formatted report.
+        path: Where to write the PDF.
+    """
+    _register_fonts()
+    st = _styles()
+    story = [*_opening(view, st), *_support_driven(view, st), *_themes(view, st), *_security(view, st),
+             *_appendix(view, st)]
+    d = view.data
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=view.title, author="closedloop",
                             subject=f"Quarterly report {d.quarter.key}")

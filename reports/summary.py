@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports import formatting as fmt
-from reports.data import ReportData
+from reports.records import ReportData
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,20 @@ def _versus(data: ReportData, kind: str, current: float | None, previous: float 
 
 
 def summarize(data: ReportData) -> list[Claim]:
-    """Sentences for the report's summary, in reading order."""
+    """Sentences for the report's summary, in reading order.
+
+    Args:
+        data: The quarter's figures.
+
+    Returns:
+        Claims on volume, first response, feedback, QA, the bot, support-driven improvements,
+        themes and security, in that order.
+    """
+    return [*_service_claims(data), _support_driven_claim(data), *_theme_claims(data), *_security_claims(data)]
+
+
+def _service_claims(data: ReportData) -> list[Claim]:
+    """Tickets resolved, first response against the SLA, feedback and CSAT, QA and bot containment."""
     q = data.quarter
     claims: list[Claim] = []
     k = data.kpi("Tickets resolved")
@@ -67,23 +80,32 @@ def summarize(data: ReportData) -> list[Claim]:
     claims.append(Claim(
         f"The bot resolved {fmt.rate(bot.current)} of tickets without a human "
         f"({_versus(data, 'rate', bot.current, bot.previous, bot.year_ago)}).", (bot.source,)))
+    return claims
 
+
+def _support_driven_claim(data: ReportData) -> Claim:
+    """The support-driven share of the quarter's shipped improvements, or why it is missing."""
+    q = data.quarter
     sd = data.support_driven
     if not sd.available:
-        claims.append(Claim("The support-driven share of shipped improvements is not available yet: the warehouse "
-                            "has no backlog-link marts.", ()))
-    elif not sd.shipped_items:
-        claims.append(Claim(f"No backlog items shipped in {q.key}.", (_source(data, "fct_support_driven_share"),)))
-    else:
-        interval = (f" (range from link confidence {fmt.rate(sd.share_lower)} to {fmt.rate(sd.share_upper)})"
-                    if sd.share_lower is not None and sd.share_upper is not None else "")
-        lead = (f"; from the first ticket of a theme to shipping took a median of {fmt.days(sd.median_lead_days)}"
-                if sd.median_lead_days is not None else "")
-        claims.append(Claim(
-            f"Support drove {fmt.count(sd.support_driven_items)} of the {fmt.count(sd.shipped_items)} improvements "
-            f"shipped in {q.key}, {fmt.rate(sd.share)}{interval}{lead}.",
-            (_source(data, "fct_support_driven_share"), _source(data, "fct_insight_lead_time"))))
+        return Claim("The support-driven share of shipped improvements is not available yet: the warehouse "
+                     "has no backlog-link marts.", ())
+    if not sd.shipped_items:
+        return Claim(f"No backlog items shipped in {q.key}.", (_source(data, "fct_support_driven_share"),))
+    interval = (f" (range from link confidence {fmt.rate(sd.share_lower)} to {fmt.rate(sd.share_upper)})"
+                if sd.share_lower is not None and sd.share_upper is not None else "")
+    lead = (f"; from the first ticket of a theme to shipping took a median of {fmt.days(sd.median_lead_days)}"
+            if sd.median_lead_days is not None else "")
+    return Claim(
+        f"Support drove {fmt.count(sd.support_driven_items)} of the {fmt.count(sd.shipped_items)} improvements "
+        f"shipped in {q.key}, {fmt.rate(sd.share)}{interval}{lead}.",
+        (_source(data, "fct_support_driven_share"), _source(data, "fct_insight_lead_time")))
 
+
+def _theme_claims(data: ReportData) -> list[Claim]:
+    """The fastest-rising and the steepest-declining theme, when there are any."""
+    q = data.quarter
+    claims: list[Claim] = []
     theme_refs = (_source(data, "fct_theme_weekly"), _source(data, "dim_themes"))
     if data.rising:
         r = data.rising[0]
@@ -93,7 +115,13 @@ def summarize(data: ReportData) -> list[Claim]:
         d = data.declining[0]
         claims.append(Claim(f"The steepest decline was “{d.theme_name}”: {d.tickets} tickets, "
                             f"down from {d.previous_tickets} in {q.previous.key}.", theme_refs))
+    return claims
 
+
+def _security_claims(data: ReportData) -> list[Claim]:
+    """Security interventions against their target, and deposit recoveries."""
+    q = data.quarter
+    claims: list[Claim] = []
     s = data.security
     if s.interventions:
         claims.append(Claim(

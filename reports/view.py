@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reports import formatting as fmt
-from reports.data import ReportData
+from reports.data import ISSUE5_MARTS
 from reports.figures import Chart
+from reports.records import ReportData
 from reports.summary import Claim
 
 
@@ -73,8 +74,8 @@ def _source(data: ReportData, mart: str) -> int:
     return next(s.number for s in data.sources if s.mart.startswith(f"marts.{mart}"))
 
 
-def build_view(data: ReportData, claims: list[Claim], charts: dict[str, Chart]) -> ReportView:
-    """Format every table of the report."""
+def _security_tables(data: ReportData) -> tuple[Table, Table, Table]:
+    """Security interventions, their outcomes, and deposit recoveries."""
     q = data.quarter
     s = data.security
     security = Table(["Measure", q.key], [
@@ -97,29 +98,44 @@ def build_view(data: ReportData, claims: list[Claim], charts: dict[str, Chart]) 
         *[[f"Recovered {asset}: {fmt.count(n)} deposits", f"{amount:,.2f} {asset}"]
           for asset, n, amount in s.recovered_by_asset[:6]],
     ], (_source(data, "fct_deposit_recoveries"),))
+    return security, outcomes, deposits
 
+
+def _support_driven(data: ReportData) -> tuple[Table | None, str]:
+    """The shipped support-driven items (None without the backlog-link marts) and the sentence above them."""
     sd = data.support_driven
-    items: Table | None = None
-    if sd.available:
-        note = (f"{fmt.count(sd.support_driven_items)} of {fmt.count(sd.shipped_items)} shipped items "
-                f"({fmt.rate(sd.share)}) were driven by support themes.")
-        items = Table(["Item", "Summary", "Driving themes", "Shipped", "Insight → shipped", "Tickets/week before",
-                       "after", "Change", "Sig. drop"],
-                      [[i.item_id, i.summary, i.themes, i.shipped_at.isoformat() if i.shipped_at else fmt.NA,
-                        fmt.days(i.days_insight_to_shipped),
-                        fmt.NA if i.weekly_tickets_before is None else f"{i.weekly_tickets_before:.1f}",
-                        fmt.NA if i.weekly_tickets_after is None else f"{i.weekly_tickets_after:.1f}",
-                        fmt.NA if i.change_pct is None else f"{100 * i.change_pct:+.1f}%",
-                        fmt.NA if i.is_significant_drop is None else ("yes" if i.is_significant_drop else "no")]
-                       for i in sd.items],
-                      tuple(src.number for src in data.sources
-                            if src.mart.split(".")[1].split(",")[0] in
-                            ("fct_support_driven_share", "fct_improvement_impact", "fct_insight_lead_time",
-                             "fct_theme_backlog_links")))
-    else:
-        note = ("Not available yet: the backlog-link marts (" + ", ".join(sd.missing) + ") are not in this "
-                "warehouse. This section fills in once the pipeline builds them.")
+    if not sd.available:
+        return None, ("Not available yet: the backlog-link marts (" + ", ".join(sd.missing) + ") are not in this "
+                      "warehouse. This section fills in once the pipeline builds them.")
+    note = (f"{fmt.count(sd.support_driven_items)} of {fmt.count(sd.shipped_items)} shipped items "
+            f"({fmt.rate(sd.share)}) were driven by support themes.")
+    items = Table(["Item", "Summary", "Driving themes", "Shipped", "Insight → shipped", "Tickets/week before",
+                   "after", "Change", "Sig. drop"],
+                  [[i.item_id, i.summary, i.themes, i.shipped_at.isoformat() if i.shipped_at else fmt.NA,
+                    fmt.days(i.days_insight_to_shipped),
+                    fmt.NA if i.weekly_tickets_before is None else f"{i.weekly_tickets_before:.1f}",
+                    fmt.NA if i.weekly_tickets_after is None else f"{i.weekly_tickets_after:.1f}",
+                    fmt.NA if i.change_pct is None else f"{100 * i.change_pct:+.1f}%",
+                    fmt.NA if i.is_significant_drop is None else ("yes" if i.is_significant_drop else "no")]
+                   for i in sd.items],
+                  tuple(src.number for src in data.sources if src.mart.split(".")[1].split(",")[0] in ISSUE5_MARTS))
+    return items, note
 
+
+def build_view(data: ReportData, claims: list[Claim], charts: dict[str, Chart]) -> ReportView:
+    """Format every table of the report.
+
+    Args:
+        data: The quarter's figures.
+        claims: The summary's sentences.
+        charts: The rendered charts, by name.
+
+    Returns:
+        The view both renderers (HTML and PDF) print.
+    """
+    q = data.quarter
+    security, outcomes, deposits = _security_tables(data)
+    items, note = _support_driven(data)
     examples = [ThemeExample(c.theme_name, c.example_ticket_id, c.example_subject or "", c.example_body or "")
                 for c in (*data.rising, *data.declining) if c.example_ticket_id]
     appendix = Table(["#", "Figures", "Mart", "Columns", "Rows"],
