@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 ENV_VARS = ("CLOSEDLOOP_HOME", "CLOSEDLOOP_DATA", "CLOSEDLOOP_WAREHOUSE", "DAGSTER_HOME", "DBT_LOG_PATH",
@@ -33,6 +36,14 @@ def run_cli(*args: str, home: Path, timeout: int = 900) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """The dbt manifest the Dagster definitions load (parsed when missing or stale, as ``make setup`` does)."""
+    from orchestration.defs.transform.resources import prepare_manifest
+
+    return prepare_manifest()
+
+
+@pytest.fixture(scope="session")
 def run_closedloop() -> Callable[..., subprocess.CompletedProcess[str]]:
     """The installed ``closedloop`` command: ``run_closedloop("run", "--data", d, home=h)``."""
     return run_cli
@@ -53,3 +64,28 @@ def demo_pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     run = run_cli("run", "--data", str(data), home=home)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return {"home": home, "data": data, "run": run}
+
+
+class BagOfWordsEmbedder:
+    """Deterministic stand-in for a model: hashed word counts, L2-normalized; counts its calls."""
+
+    model_id = "fake-bag-of-words"
+    dim = 256
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+@pytest.fixture
+def bag_of_words_embedder() -> BagOfWordsEmbedder:
+    """A fresh deterministic embedder that records what it embedded."""
+    return BagOfWordsEmbedder()

@@ -27,8 +27,8 @@ from unittest import mock
 import pytest
 import requests
 
-from closedloop.serving import publish_marts
-from closedloop.settings import PROJECT_ROOT, Settings
+from closedloop.core.serving import publish_marts
+from closedloop.core.settings import PROJECT_ROOT, Settings
 from dashboards import server
 from dashboards.build import BUNDLE_DIR
 from dashboards.spec import DASHBOARDS

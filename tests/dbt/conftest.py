@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from closedloop.ingest.schema import create_all_sql
+from topics.store import ensure_schema
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
@@ -24,8 +25,12 @@ def _dbt_build(warehouse: Path, work_dir: Path, *args: str) -> str:
     """Run ``dbt build`` (models, seeds, data tests and unit tests) on ``warehouse``.
 
     Everything dbt writes (target, logs, partial parse) goes under ``work_dir``, nothing into
-    the repository. Returns dbt's output; fails the test with the output's tail if dbt fails.
+    the repository. The ``topics`` tables dbt reads as sources are created first (empty when no
+    theme step ran), as the pipeline's theme step does. Returns dbt's output; fails the test with
+    the output's tail if dbt fails.
     """
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_schema(con)
     env = {
         **os.environ,
         "CLOSEDLOOP_WAREHOUSE": str(warehouse),

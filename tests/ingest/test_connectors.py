@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from closedloop.core.errors import UnreadableFileError
 from closedloop.ingest import load_all
-from closedloop.ingest.connectors import Batch, read_ahead
-from closedloop.ingest.errors import UnreadableFileError
+from closedloop.ingest.readers import Batch, read_ahead
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:

@@ -8,7 +8,7 @@ import duckdb
 
 from closedloop.ingest import load_all
 from closedloop.ingest.config import load_config
-from closedloop.ingest.connectors import BATCH_ROWS, read_batches
+from closedloop.ingest.readers import BATCH_ROWS, read_batches
 
 
 def _scalar(warehouse: Path, sql: str) -> object:

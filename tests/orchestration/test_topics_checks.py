@@ -6,15 +6,17 @@ from pathlib import Path
 
 import dagster as dg
 
-from closedloop.ingest.load import connect
+from closedloop.ingest import open_warehouse
 from orchestration.defs.topics.assets import ticket_themes
 from orchestration.defs.topics.checks import MIN_ASSIGNMENT_AGREEMENT, daily_assignment_agrees_with_refit
 from orchestration.resources import ClosedloopResource
+from topics.store import ensure_schema
 
 
 def _resource(tmp_path: Path, agreement_rows: list[tuple]) -> ClosedloopResource:
     warehouse = tmp_path / "wh.duckdb"
-    con = connect(warehouse)
+    con = open_warehouse(warehouse)
+    ensure_schema(con)
     try:
         for row in agreement_rows:
             con.execute("INSERT INTO topics.assignment_agreement VALUES (?, ?::TIMESTAMP, ?, ?, ?)", row)
@@ -52,7 +54,8 @@ def test_agreement_check_fails_without_blocking_when_the_latest_refit_overturned
 def _insert_tickets(warehouse: Path, start: int, per_subject: int) -> None:
     subjects = ["withdrawal stuck for {n} hours, where is my money", "KYC verification rejected, passport {n}",
                 "the app crashes when I open the wallet, version {n}"]
-    con = connect(warehouse)
+    con = open_warehouse(warehouse)
+    ensure_schema(con)
     try:
         for s, template in enumerate(subjects):
             for k in range(per_subject):

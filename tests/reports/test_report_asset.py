@@ -32,7 +32,7 @@ def test_partition_keys_are_the_first_days_of_complete_quarters() -> None:
     assert quarter_of_partition(keys[-1]).key == "2025Q4"
 
 
-def test_the_daily_pipeline_job_leaves_the_partitioned_report_out() -> None:
+def test_the_daily_pipeline_job_leaves_the_partitioned_report_out(dbt_manifest: Path) -> None:
     from orchestration.definitions import defs
 
     pipeline = defs.resolve_job_def("closedloop_pipeline")

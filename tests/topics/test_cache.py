@@ -5,7 +5,7 @@ import numpy as np
 
 
 def test_duplicates_in_one_batch_are_embedded_once(fake_embedder):
-    from topics.cache import embed_with_cache
+    from topics.embed.cache import embed_with_cache
 
     con = duckdb.connect()
     texts = ["refund money back", "refund  money back ", "login cannot log in", "refund money back"]
@@ -17,7 +17,7 @@ def test_duplicates_in_one_batch_are_embedded_once(fake_embedder):
 
 
 def test_second_call_embeds_nothing_and_returns_the_same_vectors(fake_embedder):
-    from topics.cache import embed_with_cache
+    from topics.embed.cache import embed_with_cache
 
     con = duckdb.connect()
     texts = ["refund money back", "login cannot log in", "shipping parcel late"]
@@ -31,7 +31,7 @@ def test_second_call_embeds_nothing_and_returns_the_same_vectors(fake_embedder):
 
 
 def test_only_unseen_texts_are_embedded_when_new_and_old_mix(fake_embedder):
-    from topics.cache import embed_with_cache
+    from topics.embed.cache import embed_with_cache
 
     con = duckdb.connect()
     embed_with_cache(con, ["refund money back"], fake_embedder)
@@ -41,7 +41,7 @@ def test_only_unseen_texts_are_embedded_when_new_and_old_mix(fake_embedder):
 
 
 def test_cache_survives_reopening_the_file(tmp_path, fake_embedder):
-    from topics.cache import embed_with_cache
+    from topics.embed.cache import embed_with_cache
 
     path = tmp_path / "cache.duckdb"
     with duckdb.connect(str(path)) as con:

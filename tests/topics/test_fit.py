@@ -34,11 +34,12 @@ def test_large_inputs_are_fitted_on_a_sample_and_the_rest_assigned(fake_embedder
 
 
 def test_representative_texts_are_redacted(fake_embedder):
+    from closedloop.core.redact import redact
     from topics.fit import fit_themes
 
     texts = [f"refund to jane{i}@example.com please" for i in range(10)] + \
             [f"login fails for call +44 20 7946 09{i:02d}" for i in range(10)]
-    result = fit_themes(texts, fake_embedder.embed(texts), TopicConfig(seed=1, threads=1))
+    result = fit_themes(texts, fake_embedder.embed(texts), TopicConfig(seed=1, threads=1), redact=redact)
     shown = " ".join(t for theme in result.themes for t in theme.representative_texts)
     assert "@example.com" not in shown
     assert "<EMAIL>" in shown

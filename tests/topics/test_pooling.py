@@ -76,7 +76,7 @@ def test_pooling_is_read_from_the_environment_and_checked() -> None:
 @pytest.mark.skipif(not CLINC.exists(), reason="shared/datasets/clinc150 is not beside the project")
 def test_content_mean_clusters_short_requests_closer_to_their_intents(tmp_path: Path) -> None:
     """CLINC150 validation split, the first 5 requests of each of the 150 intents, production fit."""
-    from closedloop.topics_cli import evaluate
+    from closedloop.cli.topics import evaluate
 
     seen: dict[str, int] = {}
     path = tmp_path / "val.csv"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from closedloop.ingest.errors import ClosedloopError
-from closedloop.link_cli import LinkInputError, add_link_parser, cmd_link, link
+from closedloop.cli.link import add_link_parser, cmd_link, link
+from topics.errors import InputError
 
 FEEDBACK = [
     ("r1", "The app crashes when I open my wallet"),
@@ -74,7 +74,7 @@ def test_other_column_names_are_chosen_with_flags(tmp_path, fake_embedder):
 
 def test_a_missing_column_names_the_file_the_column_and_the_flag(inputs, tmp_path, fake_embedder):
     feedback, backlog = inputs
-    with pytest.raises(LinkInputError) as error:
+    with pytest.raises(InputError) as error:
         link(feedback, backlog, tmp_path / "out.csv", backlog_text_col="description", embedder=fake_embedder)
     message = str(error.value)
     assert str(backlog) in message
@@ -85,7 +85,7 @@ def test_a_missing_column_names_the_file_the_column_and_the_flag(inputs, tmp_pat
 
 def test_a_missing_file_is_a_user_error_naming_it(inputs, tmp_path, fake_embedder):
     _, backlog = inputs
-    with pytest.raises(ClosedloopError, match=r"nowhere\.csv"):
+    with pytest.raises(InputError, match=r"nowhere\.csv"):
         link(tmp_path / "nowhere.csv", backlog, tmp_path / "out.csv", embedder=fake_embedder)
 
 
@@ -113,6 +113,6 @@ def test_the_link_subcommand_has_exactly_the_documented_flags(inputs, tmp_path, 
                for o in action.option_strings}
     assert options == {"-h", "--help", "--feedback", "--backlog", "--feedback-id-col", "--feedback-text-col",
                        "--backlog-id-col", "--backlog-text-col", "--top-k", "--out"}
-    monkeypatch.setattr("closedloop.link_cli.default_embedder", lambda: fake_embedder)
+    monkeypatch.setattr("closedloop.cli.link.default_embedder", lambda: fake_embedder)
     assert args.func(args) == 0
     assert len(_read(tmp_path / "out.csv")) == 3 * len(FEEDBACK)

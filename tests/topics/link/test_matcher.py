@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from topics.link import BacklogItem, EmbeddingCache, MatchConfig, Matcher
+from topics.embed import EmbeddingCache
+from topics.link import BacklogItem, MatchConfig, Matcher
 
 BACKLOG = [
     BacklogItem("EX-1", "NPE in WalletFragment.onResume when token list is empty",

@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from closedloop.ingest.load import connect
-from closedloop.themes import update_themes
+from closedloop.core.warehouse import connect, resolved_ticket_texts
+from closedloop.ingest import open_warehouse
+from topics.refresh import ThemeRunReport, update_themes
 
 GROUPS = {
     "withdrawal": ["My withdrawal is stuck for {n} hours", "Withdrawal pending since {n} days, where is my money",
@@ -24,7 +25,7 @@ GROUPS = {
 
 
 def _insert(warehouse: Path, start: int, per_group: int) -> list[str]:
-    con = connect(warehouse)
+    con = open_warehouse(warehouse)
     ids = []
     try:
         for g, (name, templates) in enumerate(GROUPS.items()):
@@ -41,6 +42,12 @@ def _insert(warehouse: Path, start: int, per_group: int) -> list[str]:
     return ids
 
 
+def _update(warehouse: Path, **options: object) -> ThemeRunReport:
+    """The pipeline's theme step on a warehouse file."""
+    with connect(warehouse) as con:
+        return update_themes(con, resolved_ticket_texts(con), **options)  # type: ignore[arg-type]
+
+
 def _themes(warehouse: Path) -> dict[str, str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return dict(con.execute("SELECT ticket_id, theme_id FROM topics.ticket_themes").fetchall())
@@ -50,7 +57,7 @@ def _themes(warehouse: Path) -> dict[str, str]:
 def fitted(tmp_path: Path) -> tuple[Path, object]:
     warehouse = tmp_path / "wh.duckdb"
     _insert(warehouse, 10_000, 12)
-    return warehouse, update_themes(warehouse)
+    return warehouse, _update(warehouse)
 
 
 def test_first_run_fits_themes_that_separate_the_subjects(fitted):
@@ -67,7 +74,7 @@ def test_first_run_fits_themes_that_separate_the_subjects(fitted):
 def test_second_run_on_unchanged_data_embeds_nothing_and_keeps_every_theme_id(fitted):
     warehouse, _ = fitted
     before = _themes(warehouse)
-    again = update_themes(warehouse)
+    again = _update(warehouse)
     assert again.embedded == 0
     assert again.mode == "noop"
     assert _themes(warehouse) == before
@@ -77,7 +84,7 @@ def test_new_tickets_are_assigned_to_existing_themes_embedding_only_them(fitted)
     warehouse, _ = fitted
     before = _themes(warehouse)
     new_ids = _insert(warehouse, 20_000, 2)
-    report = update_themes(warehouse)
+    report = _update(warehouse)
     assert report.mode == "assign"
     assert report.new_tickets == len(new_ids)
     assert report.embedded <= len(new_ids)
@@ -90,7 +97,7 @@ def test_new_tickets_are_assigned_to_existing_themes_embedding_only_them(fitted)
 def test_a_forced_refit_keeps_theme_ids_of_unchanged_subjects(fitted):
     warehouse, _ = fitted
     before = _themes(warehouse)
-    report = update_themes(warehouse, force_refit=True)
+    report = _update(warehouse, force_refit=True)
     assert report.mode == "fit"
     assert report.embedded == 0
     assert _themes(warehouse) == before
@@ -111,12 +118,12 @@ def _agreement_rows(warehouse: Path) -> list[tuple]:
 def test_a_refit_after_daily_assignment_records_how_many_daily_themes_it_confirmed(fitted):
     warehouse, _ = fitted
     new_ids = _insert(warehouse, 20_000, 2)
-    assert update_themes(warehouse).mode == "assign"
+    assert _update(warehouse).mode == "assign"
     # One daily assignment the refit will not confirm: a withdrawal ticket filed under the KYC theme.
     kyc_theme = _themes(warehouse)["11000"]
     with duckdb.connect(str(warehouse)) as con:
         con.execute("UPDATE topics.ticket_themes SET theme_id = ? WHERE ticket_id = '20000'", [kyc_theme])
-    report = update_themes(warehouse, force_refit=True)
+    report = _update(warehouse, force_refit=True)
     assert report.mode == "fit"
     after = _themes(warehouse)
     assert after["20000"] != kyc_theme
@@ -129,7 +136,7 @@ def test_a_refit_after_daily_assignment_records_how_many_daily_themes_it_confirm
 
 def test_a_refit_with_no_daily_assignments_since_the_last_fit_records_no_agreement(fitted):
     warehouse, first = fitted
-    report = update_themes(warehouse, force_refit=True)
+    report = _update(warehouse, force_refit=True)
     assert first.assignment_agreement is None
     assert report.assignment_agreement is None
     assert _agreement_rows(warehouse) == []
@@ -141,15 +148,15 @@ def test_a_change_of_embedding_vectors_refits_instead_of_mixing_them(fitted):
 
     warehouse, _ = fitted
     own_pooling = TopicConfig(embed=EmbedConfig(pooling="model"))
-    changed = update_themes(warehouse, config=own_pooling)
+    changed = _update(warehouse, config=own_pooling)
     assert changed.mode == "fit"
     assert changed.embedded == 36  # every ticket again, with the configured vectors
     with duckdb.connect(str(warehouse), read_only=True) as con:
         recorded = con.execute("SELECT DISTINCT embed_model_id FROM topics.themes "
                                "WHERE NOT coalesce(is_retired, false)").fetchall()
     assert recorded == [("all-MiniLM-L6-v2|torch|max128",)]
-    assert update_themes(warehouse, config=own_pooling).mode == "noop"
+    assert _update(warehouse, config=own_pooling).mode == "noop"
 
     with duckdb.connect(str(warehouse)) as con:  # a warehouse from before the column was recorded
         con.execute("UPDATE topics.themes SET embed_model_id = NULL")
-    assert update_themes(warehouse, config=own_pooling).mode == "fit"
+    assert _update(warehouse, config=own_pooling).mode == "fit"

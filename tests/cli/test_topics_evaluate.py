@@ -55,7 +55,7 @@ def test_evaluate_pooling_flag_picks_the_vectors_and_names_them(tmp_path, capsys
 
 
 def test_evaluate_reuses_cached_embeddings_on_a_second_run(tmp_path):
-    from closedloop.topics_cli import evaluate
+    from closedloop.cli.topics import evaluate
 
     path = _csv(tmp_path / "t.csv")
     first = evaluate(path, "body", quiet=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from topics.link.text import gloss_engineering_terms, split_identifier, split_title, stem, text_hash, tokenize
+from topics.embed.text import text_hash
+from topics.link.text import gloss_engineering_terms, split_identifier, split_title, stem, tokenize
 
 
 @pytest.mark.parametrize(

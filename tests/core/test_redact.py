@@ -7,8 +7,8 @@ import random
 import duckdb
 import pytest
 
+from closedloop.core.redact import redact, redact_sql
 from closedloop.demo import pii
-from closedloop.redact import redact, redact_sql
 
 CASES = [
     ("write to john.doe+exchange@gmail.com asap", "write to <EMAIL> asap"),

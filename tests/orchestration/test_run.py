@@ -81,5 +81,5 @@ def test_state_lives_under_closedloop_home_with_dagster_telemetry_off(pipeline):
     home = pipeline["home"]
     assert (home / "warehouse.duckdb").exists()
     assert "enabled: false" in (home / "dagster" / "dagster.yaml").read_text()
-    assert (home / "dbt" / "target" / "manifest.json").exists()
+    assert any((home / "dbt" / "target").rglob("manifest.json")), "dbt's run artefacts stay under the home"
     assert any((home / "dagster").iterdir())

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from closedloop.ingest.errors import ClosedloopError
-from closedloop.serving import publish_marts
+from closedloop.core.errors import ClosedloopError
+from closedloop.core.serving import publish_marts
 
 
 def _warehouse(path: Path, rows: int) -> Path:

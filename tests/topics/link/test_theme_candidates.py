@@ -1,4 +1,4 @@
-"""Semantic candidates between themes and backlog items (topics/link/themes.py, closedloop/links.py)."""
+"""Semantic candidates between themes and backlog items (topics/link/themes.py, topics/link/refresh.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import duckdb
 import numpy as np
 import pytest
 
+from closedloop.core.warehouse import backlog_item_texts, connect
 from closedloop.ingest.schema import create_all_sql
-from closedloop.links import split_code_words, update_theme_item_candidates
-from topics.link import BacklogItem, MatchConfig, Matcher, MiniLMEmbedder
+from topics.embed import Embedder, EmbeddingCache
+from topics.link import BacklogItem, MatchConfig, Matcher
+from topics.link.refresh import CandidateReport, split_code_words, update_theme_item_candidates
 from topics.link.themes import ThemeProfile, candidate_links, item_neighbours
+from topics.store import ensure_schema
 
 TICKETS = {
     "T0001": ["My withdrawal has been pending for hours", "withdrawal stuck in processing since yesterday",
@@ -31,7 +34,7 @@ AGAIN = BacklogItem("EX-4", "NPE in WalletFragment.onResume after the token list
 """The same fault as EX-3, filed again."""
 
 
-def _profiles(embedder: MiniLMEmbedder) -> list[ThemeProfile]:
+def _profiles(embedder: Embedder) -> list[ThemeProfile]:
     return [ThemeProfile(theme_id, embedder.embed(texts).mean(axis=0)) for theme_id, texts in TICKETS.items()]
 
 
@@ -41,7 +44,7 @@ def test_code_identifiers_are_spelled_as_words():
     assert split_code_words("iOS v1.2, e.g. a crash") == "iOS v1.2, e.g. a crash"
 
 
-def test_each_engineering_item_ranks_the_theme_of_its_symptom_first(minilm: MiniLMEmbedder):
+def test_each_engineering_item_ranks_the_theme_of_its_symptom_first(minilm: Embedder):
     items = [BacklogItem(i.item_id, split_code_words(i.title), i.description) for i in ITEMS]
     matcher = Matcher(items, MatchConfig(signals=("dense_title", "dense_text")), embedder=minilm)
     candidates = candidate_links(matcher, _profiles(minilm), top_k=3, min_similarity=-1.0)
@@ -61,7 +64,7 @@ def test_candidates_below_the_similarity_floor_are_dropped(fake_embedder):
     assert kept[0].similarity == pytest.approx(1.0, abs=1e-5)
 
 
-def test_an_engineers_item_reads_like_the_earlier_fix_of_the_same_fault(minilm: MiniLMEmbedder):
+def test_an_engineers_item_reads_like_the_earlier_fix_of_the_same_fault(minilm: Embedder):
     items = [BacklogItem(i.item_id, split_code_words(i.title), i.description) for i in [
         BacklogItem("EX-1", "OOM in KlineChartView on low-memory Android devices", "Top crash in the app."),
         BacklogItem("EX-2", "Add Turkish to the app's languages", "Localisation roadmap."),
@@ -87,10 +90,11 @@ def test_an_engineers_item_reads_like_the_earlier_fix_of_the_same_fault(minilm: 
     assert {(n.item_id, n.neighbour_id) for n in close} == {("EX-1", "EX-3"), ("EX-3", "EX-1")}
 
 
-def _warehouse(path: Path, items: list[BacklogItem], minilm: MiniLMEmbedder) -> Path:
+def _warehouse(path: Path, items: list[BacklogItem], minilm: Embedder) -> Path:
     with duckdb.connect(str(path)) as con:
         for statement in create_all_sql():
             con.execute(statement)
+        ensure_schema(con)
         for profile in _profiles(minilm):
             con.execute("INSERT INTO topics.themes (theme_id, label, keywords, centroid, is_ignored, is_retired) "
                         "VALUES (?, ?, '', ?, false, false)", [profile.theme_id, profile.theme_id,
@@ -108,9 +112,15 @@ def _add_items(path: Path, items: list[BacklogItem]) -> None:
 
 
 @pytest.fixture
-def small_warehouse(tmp_path: Path, minilm: MiniLMEmbedder) -> Path:
+def small_warehouse(tmp_path: Path, minilm: Embedder) -> Path:
     return _warehouse(tmp_path / "warehouse.duckdb",
                       [*ITEMS, AGAIN, BacklogItem("EX-10", "Funding reliability", "Epic.")], minilm)
+
+
+def _refresh(warehouse: Path, cache: Path) -> CandidateReport:
+    """The pipeline step on a warehouse file, with its own cache file."""
+    with connect(warehouse) as con:
+        return update_theme_item_candidates(con, backlog_item_texts(con), cache=EmbeddingCache(cache))
 
 
 def _evidence(warehouse: Path, item_id: str) -> list[tuple]:
@@ -122,16 +132,16 @@ def _evidence(warehouse: Path, item_id: str) -> list[tuple]:
 
 
 def test_an_item_added_in_a_later_run_gets_the_evidence_a_full_run_gives_it(tmp_path: Path,
-                                                                            minilm: MiniLMEmbedder):
+                                                                            minilm: Embedder):
     """The backlog is embedded in float32: an int8 vector would depend on the texts embedded in the
     same batch, so an item embedded alone in a daily run would score differently from a full run
-    (with ``default_embedder(quantize=True)`` in closedloop/links.py this test fails)."""
+    (with ``link_embed_config(quantize=True)`` in topics/link/refresh.py this test fails)."""
     full = _warehouse(tmp_path / "full.duckdb", [*ITEMS, AGAIN], minilm)
-    update_theme_item_candidates(full, cache_path=tmp_path / "full_cache.duckdb")
+    _refresh(full, tmp_path / "full_cache.duckdb")
     daily = _warehouse(tmp_path / "daily.duckdb", ITEMS, minilm)
-    update_theme_item_candidates(daily, cache_path=tmp_path / "daily_cache.duckdb")
+    _refresh(daily, tmp_path / "daily_cache.duckdb")
     _add_items(daily, [AGAIN])
-    report = update_theme_item_candidates(daily, cache_path=tmp_path / "daily_cache.duckdb")
+    report = _refresh(daily, tmp_path / "daily_cache.duckdb")
     assert 0 < report.embedded <= 3, "only the new item's texts are embedded"
     expected, got = _evidence(full, AGAIN.item_id), _evidence(daily, AGAIN.item_id)
     assert [row[:2] for row in got] == [row[:2] for row in expected]
@@ -140,8 +150,8 @@ def test_an_item_added_in_a_later_run_gets_the_evidence_a_full_run_gives_it(tmp_
 
 def test_pipeline_step_writes_candidates_and_reuses_cached_embeddings(small_warehouse: Path, tmp_path: Path):
     cache = tmp_path / "link_cache.duckdb"
-    first = update_theme_item_candidates(small_warehouse, cache_path=cache)
-    second = update_theme_item_candidates(small_warehouse, cache_path=cache)
+    first = _refresh(small_warehouse, cache)
+    second = _refresh(small_warehouse, cache)
     assert first.items == 4, "epics are containers and never scored"
     assert first.embedded > 0
     assert second.embedded == 0

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from closedloop.link_cli import link
+from topics.embed import EmbeddingCache
 from topics.link import MatchConfig, recall_at_k
+from topics.link.files import link_files
 
 
 def _gold(folder: Path) -> list[tuple[str, str]]:
@@ -25,10 +26,10 @@ def _rankings(path: Path) -> dict[str, list[str]]:
 def test_recall_at_10_of_the_defaults_beats_plain_minilm_cosine_on_vlc(vlc_dataset, tmp_path, minilm):
     feedback, backlog = vlc_dataset / "vlc_feedback.csv", vlc_dataset / "vlc_backlog.csv"
     gold = _gold(vlc_dataset)
-    cache = tmp_path / "cache.duckdb"  # the reviews are embedded once for both runs
-    link(feedback, backlog, tmp_path / "defaults.csv", embedder=minilm, cache_path=cache)
-    link(feedback, backlog, tmp_path / "baseline.csv", embedder=minilm, cache_path=cache,
-         config=MatchConfig(signals=("dense_text",)))
+    cache = EmbeddingCache(tmp_path / "cache.duckdb")  # the reviews are embedded once for both runs
+    link_files(feedback, backlog, tmp_path / "defaults.csv", embedder=minilm, cache=cache)
+    link_files(feedback, backlog, tmp_path / "baseline.csv", embedder=minilm, cache=cache,
+               config=MatchConfig(signals=("dense_text",)))
     defaults = recall_at_k(_rankings(tmp_path / "defaults.csv"), gold, ks=(10,))[10]
     baseline = recall_at_k(_rankings(tmp_path / "baseline.csv"), gold, ks=(10,))[10]
     assert defaults > baseline
