@@ -22,13 +22,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
+	@$(BIN)/python -m orchestration.defs.transform.resources >/dev/null  # the dbt manifest the definitions load
 
 run: setup
 	@test -f $(DEMO)/zendesk/tickets.jsonl || $(BIN)/closedloop demo-data --out $(DEMO)
 	$(BIN)/closedloop run --data $(DEMO)
 	@$(BIN)/closedloop summary
 
-test: setup superset-venv chromium
+test: setup superset-venv chromium lint
 	$(BIN)/python -m pytest
 
 dev: setup
@@ -65,8 +66,11 @@ dashboards: superset-venv
 dashboards-down: setup
 	CLOSEDLOOP_SUPERSET_VENV=$(abspath $(SUPERSET_VENV)) $(BIN)/closedloop dashboards down
 
+# ruff over everything; mypy over the packages, and --strict over the pure library and the shared core.
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/mypy --strict topics closedloop/core
 
 bench-ingest: setup
 	$(BIN)/python bench/ingest.py
