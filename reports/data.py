@@ -18,8 +18,9 @@ from closedloop.core.errors import ClosedloopError
 from reports.quarters import Quarter
 from reports.records import ImprovementItem, Kpi, ReportData, Security, Source, SupportDriven, ThemeChange
 
-ISSUE5_MARTS = ("fct_support_driven_share", "fct_improvement_impact", "fct_insight_lead_time",
-                "fct_theme_backlog_links")
+LOOP_MARTS = ("fct_support_driven_share", "fct_improvement_impact", "fct_insight_lead_time",
+              "fct_theme_backlog_links")
+"""The marts of the loop from themes to shipped improvements; the report says when they are missing."""
 TOP_THEMES = 5
 EXAMPLE_CHARS = 220
 CJK = ("zh", "ja", "ko")
@@ -253,7 +254,7 @@ def _security(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> Security:
 
 
 def _support_driven(con: duckdb.DuckDBPyConnection, quarter: Quarter, tables: set[str], cite: Any) -> SupportDriven:
-    missing = [t for t in ISSUE5_MARTS if t not in tables]
+    missing = [t for t in LOOP_MARTS if t not in tables]
     if missing:
         return SupportDriven(available=False, missing=[f"marts.{t}" for t in missing])
     cite("Support-driven share of shipped improvements", "fct_support_driven_share",

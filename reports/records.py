@@ -77,7 +77,7 @@ class ThemeChange:
 
 @dataclass
 class ImprovementItem:
-    """A shipped, support-driven backlog item (issue-5 marts); ``change_pct`` is a fraction (-0.6 = -60%)."""
+    """A shipped, support-driven backlog item (backlog-link marts); ``change_pct`` is a fraction (-0.6 = -60%)."""
 
     item_id: str
     summary: str
@@ -92,7 +92,7 @@ class ImprovementItem:
 
 @dataclass
 class SupportDriven:
-    """The support-driven share of shipped improvements, when the issue-5 marts exist."""
+    """The support-driven share of shipped improvements, when the backlog-link marts exist."""
 
     available: bool
     missing: list[str] = field(default_factory=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reports import formatting as fmt
-from reports.data import ISSUE5_MARTS
+from reports.data import LOOP_MARTS
 from reports.figures import Chart
 from reports.records import ReportData
 from reports.summary import Claim
@@ -118,7 +118,7 @@ def _support_driven(data: ReportData) -> tuple[Table | None, str]:
                     fmt.NA if i.change_pct is None else f"{100 * i.change_pct:+.1f}%",
                     fmt.NA if i.is_significant_drop is None else ("yes" if i.is_significant_drop else "no")]
                    for i in sd.items],
-                  tuple(src.number for src in data.sources if src.mart.split(".")[1].split(",")[0] in ISSUE5_MARTS))
+                  tuple(src.number for src in data.sources if src.mart.split(".")[1].split(",")[0] in LOOP_MARTS))
     return items, note
 
 
