@@ -114,6 +114,7 @@ def test_a_ticket_closed_without_a_solve_is_resolved_at_the_close(tickets: dict[
     assert (t["first_resolution_minutes"], t["full_resolution_minutes"], t["full_resolution_business_minutes"]) == (
         120.0, 120.0, 120.0)
     assert (t["requester_wait_minutes"], t["agent_work_minutes"], t["agent_wait_minutes"]) == (120.0, 120.0, 0.0)
+    assert (t["requester_wait_business_minutes"], t["agent_work_business_minutes"]) == (120.0, 120.0)
 
 
 def test_a_reopened_ticket_has_first_and_full_resolution_and_status_times(
@@ -125,6 +126,7 @@ def test_a_reopened_ticket_has_first_and_full_resolution_and_status_times(
     # new 2 + open 2 + open 10 + on-hold 60 + open 20 + reopened 20; pending 09:04-09:30.
     assert (t["requester_wait_minutes"], t["on_hold_minutes"], t["agent_wait_minutes"], t["agent_work_minutes"]) == (
         114.0, 60.0, 26.0, 54.0)
+    assert (t["requester_wait_business_minutes"], t["agent_wait_business_minutes"]) == (114.0, 26.0)  # L1 is 24/7
 
 
 def test_an_admins_reply_ends_the_next_reply_clock(tickets: dict[str, dict[str, Any]]) -> None:

@@ -6,6 +6,9 @@
     next_reply        from the first end-user comment after the first reply to the next reply
     first_resolution  from ticket creation to the first resolution
     full_resolution   from ticket creation to the last resolution of a resolved ticket
+    agent_work        each finished period in new or open (int_ticket_status_periods_sequenced)
+    agent_wait        each finished period in pending
+    on_hold           each finished period in on-hold
 
   Nothing pauses a clock except the owning tier's closed hours. A clock whose end has not
   happened (no reply yet, not resolved) is not listed.
@@ -40,6 +43,15 @@ responses as (
 periods as (
 
     select * from {{ ref('int_ticket_tier_periods_sequenced') }}
+
+),
+
+status_periods as (
+
+    select ticket_id, status, period_started_at, period_ended_at
+    from {{ ref('int_ticket_status_periods_sequenced') }}
+    where period_ended_at is not null
+        and status in ('new', 'open', 'pending', 'hold')
 
 ),
 
@@ -84,6 +96,19 @@ clocks as (
     from tickets
     where is_resolved
         and resolved_at is not null
+
+    union all
+
+    select
+        ticket_id,
+        case
+            when status = 'pending' then 'agent_wait'
+            when status = 'hold' then 'on_hold'
+            else 'agent_work'
+        end as clock_name,
+        period_started_at as clock_start_at,
+        period_ended_at as clock_end_at
+    from status_periods
 
 ),
 

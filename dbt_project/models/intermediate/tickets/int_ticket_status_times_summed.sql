@@ -10,12 +10,32 @@
   Time after a solve does not count (solved and closed are in no group), time after a reopen
   does. Only finished periods count: a ticket still open has its time so far up to its last
   status change.
+
+  The *_business_minutes count the same periods on the schedules of the tiers that owned the
+  ticket then (clocks agent_work, agent_wait and on_hold of int_ticket_clock_segments_measured;
+  requester wait = agent work + on-hold).
 #}
 with
 
 periods as (
 
     select * from {{ ref('int_ticket_status_periods_sequenced') }}
+
+),
+
+business as (
+
+    select
+        ticket_id,
+        sum(case when clock_name = 'agent_work' then business_minutes else 0 end)
+            as agent_work_business_minutes,
+        sum(case when clock_name = 'agent_wait' then business_minutes else 0 end)
+            as agent_wait_business_minutes,
+        sum(case when clock_name = 'on_hold' then business_minutes else 0 end)
+            as on_hold_business_minutes
+    from {{ ref('int_ticket_clock_segments_measured') }}
+    where clock_name in ('agent_work', 'agent_wait', 'on_hold')
+    group by ticket_id
 
 ),
 
@@ -48,6 +68,25 @@ summed as (
     from measured
     group by ticket_id
 
+),
+
+with_business as (
+
+    select
+        summed.*,
+        cast(coalesce(business.agent_work_business_minutes, 0)
+            + coalesce(business.on_hold_business_minutes, 0) as {{ type_double() }})
+            as requester_wait_business_minutes,
+        cast(coalesce(business.on_hold_business_minutes, 0) as {{ type_double() }})
+            as on_hold_business_minutes,
+        cast(coalesce(business.agent_wait_business_minutes, 0) as {{ type_double() }})
+            as agent_wait_business_minutes,
+        cast(coalesce(business.agent_work_business_minutes, 0) as {{ type_double() }})
+            as agent_work_business_minutes
+    from summed
+    left join business
+        on summed.ticket_id = business.ticket_id
+
 )
 
-select * from summed
+select * from with_business

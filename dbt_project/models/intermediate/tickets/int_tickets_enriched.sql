@@ -116,9 +116,13 @@ enriched as (
         sla.is_first_response_breach,
 
         status_times.requester_wait_minutes,
+        status_times.requester_wait_business_minutes,
         status_times.on_hold_minutes,
+        status_times.on_hold_business_minutes,
         status_times.agent_wait_minutes,
+        status_times.agent_wait_business_minutes,
         status_times.agent_work_minutes,
+        status_times.agent_work_business_minutes,
 
         cast(coalesce(reopens.reopens, 0) as {{ dbt.type_int() }}) as reopens,
         cast(coalesce(responses.public_agent_comments, 0) as {{ dbt.type_int() }})
