@@ -4,7 +4,8 @@
   change. Changes that set the status it already had do not start a new period. The period of
   the current status has no end (period_ended_at is null).
 
-  A view: int_ticket_status_times_summed reads it once.
+  A view: int_ticket_status_times_summed (calendar minutes) and
+  int_ticket_clock_segments_listed (business minutes) read it.
 #}
 {{ config(materialized='view') }}
 with
