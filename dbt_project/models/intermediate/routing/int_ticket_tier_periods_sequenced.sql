@@ -1,7 +1,7 @@
 {#
   Who owned the ticket when. A period starts when the ticket enters a tier (its group is set to
-  a group of that tier) and ends when it enters the next tier, or when the ticket was (last)
-  solved. Group changes within one tier do not start a new period. The first period starts at
+  a group of that tier) and ends when it enters the next tier, or when the ticket was last
+  resolved (int_ticket_resolutions_timed: solved, or closed without a solve). Group changes within one tier do not start a new period. The first period starts at
   ticket creation even if the group was set a little later (routing), so the periods cover the
   whole life of the ticket. Tickets without group events (a help desk that exports no audits)
   get one period in their current group.
@@ -10,8 +10,15 @@ with
 
 tickets as (
 
-    select ticket_id, created_at, solved_at, is_resolved, group_id
-    from {{ ref('stg_helpdesk__tickets') }}
+    select
+        stg_tickets.ticket_id,
+        stg_tickets.created_at,
+        resolutions.resolved_at as solved_at,
+        stg_tickets.is_resolved,
+        stg_tickets.group_id
+    from {{ ref('stg_helpdesk__tickets') }} as stg_tickets
+    left join {{ ref('int_ticket_resolutions_timed') }} as resolutions
+        on stg_tickets.ticket_id = resolutions.ticket_id
 
 ),
 

@@ -2,11 +2,16 @@
   The clocks a ticket runs, cut at every change of owning tier, so that each piece can be
   counted on the schedule of the tier that owned the ticket at the time.
 
-    first_response   from ticket creation to the first public comment by a human agent
-    full_resolution  from ticket creation to the (last) solve
+    first_response    from ticket creation to the first reply (int_ticket_responses_summarized)
+    next_reply        from the first end-user comment after the first reply to the next reply
+    first_resolution  from ticket creation to the first resolution
+    full_resolution   from ticket creation to the last resolution of a resolved ticket
+    agent_work        each finished period in new or open (int_ticket_status_periods_sequenced)
+    agent_wait        each finished period in pending
+    on_hold           each finished period in on-hold
 
-  Nothing pauses either clock except the owning tier's closed hours. Tickets without a first
-  response have no first_response clock; unresolved tickets no full_resolution clock.
+  Nothing pauses a clock except the owning tier's closed hours. A clock whose end has not
+  happened (no reply yet, not resolved) is not listed.
 
   A view: int_ticket_clock_segments_measured reads it once.
 #}
@@ -15,14 +20,21 @@ with
 
 tickets as (
 
-    select ticket_id, created_at, solved_at, is_resolved
-    from {{ ref('stg_helpdesk__tickets') }}
+    select
+        stg_tickets.ticket_id,
+        stg_tickets.created_at,
+        resolutions.first_resolved_at,
+        resolutions.resolved_at,
+        stg_tickets.is_resolved
+    from {{ ref('stg_helpdesk__tickets') }} as stg_tickets
+    left join {{ ref('int_ticket_resolutions_timed') }} as resolutions
+        on stg_tickets.ticket_id = resolutions.ticket_id
 
 ),
 
 responses as (
 
-    select ticket_id, first_response_at
+    select ticket_id, first_response_at, next_reply_requested_at, next_reply_at
     from {{ ref('int_ticket_responses_summarized') }}
     where first_response_at is not null
 
@@ -31,6 +43,15 @@ responses as (
 periods as (
 
     select * from {{ ref('int_ticket_tier_periods_sequenced') }}
+
+),
+
+status_periods as (
+
+    select ticket_id, status, period_started_at, period_ended_at
+    from {{ ref('int_ticket_status_periods_sequenced') }}
+    where period_ended_at is not null
+        and status in ('new', 'open', 'pending', 'hold')
 
 ),
 
@@ -49,12 +70,45 @@ clocks as (
 
     select
         ticket_id,
+        'next_reply' as clock_name,
+        next_reply_requested_at as clock_start_at,
+        next_reply_at as clock_end_at
+    from responses
+    where next_reply_at is not null
+
+    union all
+
+    select
+        ticket_id,
+        'first_resolution' as clock_name,
+        created_at as clock_start_at,
+        first_resolved_at as clock_end_at
+    from tickets
+    where first_resolved_at is not null
+
+    union all
+
+    select
+        ticket_id,
         'full_resolution' as clock_name,
         created_at as clock_start_at,
-        solved_at as clock_end_at
+        resolved_at as clock_end_at
     from tickets
     where is_resolved
-        and solved_at is not null
+        and resolved_at is not null
+
+    union all
+
+    select
+        ticket_id,
+        case
+            when status = 'pending' then 'agent_wait'
+            when status = 'hold' then 'on_hold'
+            else 'agent_work'
+        end as clock_name,
+        period_started_at as clock_start_at,
+        period_ended_at as clock_end_at
+    from status_periods
 
 ),
 

@@ -4,7 +4,9 @@
   int_schedule_intervals_expanded for the position. On a 24/7 schedule they equal calendar
   minutes; on Mon-Fri 09:00-18:00 nights, weekends and holidays do not count.
 
-  A view: int_tickets_sla_applied reads it once and materialises the ticket totals.
+  A view: int_tickets_sla_applied (reply and resolution clocks) and
+  int_ticket_status_times_summed (status clocks) each read their own clocks and materialise the
+  ticket totals.
 #}
 {{ config(materialized='view') }}
 with

@@ -1,6 +1,6 @@
 {#
-  One row per ticket: its first-response and full-resolution times, in calendar and business
-  minutes, and the first-response SLA.
+  One row per ticket: its first-response, next-reply, first- and full-resolution times, in
+  calendar and business minutes, and the first-response SLA.
 
   The SLA tier is the tier that owned the ticket when the first response was given (it owns the
   promise); without a first response, the tier that owns the ticket now. The target is the most
@@ -13,14 +13,27 @@ with
 
 tickets as (
 
-    select ticket_id, created_at, solved_at, is_resolved, priority
-    from {{ ref('stg_helpdesk__tickets') }}
+    select
+        stg_tickets.ticket_id,
+        stg_tickets.created_at,
+        resolutions.first_resolved_at,
+        resolutions.resolved_at,
+        stg_tickets.is_resolved,
+        stg_tickets.priority
+    from {{ ref('stg_helpdesk__tickets') }} as stg_tickets
+    left join {{ ref('int_ticket_resolutions_timed') }} as resolutions
+        on stg_tickets.ticket_id = resolutions.ticket_id
 
 ),
 
 responses as (
 
-    select ticket_id, first_response_at, first_response_agent_id
+    select
+        ticket_id,
+        first_response_at,
+        first_response_agent_id,
+        next_reply_requested_at,
+        next_reply_at
     from {{ ref('int_ticket_responses_summarized') }}
 
 ),
@@ -51,6 +64,10 @@ clock_totals as (
         ticket_id,
         sum(case when clock_name = 'first_response' then business_minutes end)
             as first_response_business_minutes,
+        sum(case when clock_name = 'next_reply' then business_minutes end)
+            as next_reply_business_minutes,
+        sum(case when clock_name = 'first_resolution' then business_minutes end)
+            as first_resolution_business_minutes,
         sum(case when clock_name = 'full_resolution' then business_minutes end)
             as full_resolution_business_minutes,
         max(case when clock_name = 'first_response' then period_number end)
@@ -90,11 +107,27 @@ timed as (
                 then coalesce(clock_totals.first_response_business_minutes, 0)
         end as first_response_business_minutes,
         case
-            when tickets.is_resolved and tickets.solved_at is not null
-                then {{ minutes_between('tickets.created_at', 'tickets.solved_at') }}
+            when responses.next_reply_at is not null
+                then {{ minutes_between('responses.next_reply_requested_at', 'responses.next_reply_at') }}
+        end as next_reply_minutes,
+        case
+            when responses.next_reply_at is not null
+                then coalesce(clock_totals.next_reply_business_minutes, 0)
+        end as next_reply_business_minutes,
+        case
+            when tickets.first_resolved_at is not null
+                then {{ minutes_between('tickets.created_at', 'tickets.first_resolved_at') }}
+        end as first_resolution_minutes,
+        case
+            when tickets.first_resolved_at is not null
+                then coalesce(clock_totals.first_resolution_business_minutes, 0)
+        end as first_resolution_business_minutes,
+        case
+            when tickets.is_resolved and tickets.resolved_at is not null
+                then {{ minutes_between('tickets.created_at', 'tickets.resolved_at') }}
         end as full_resolution_minutes,
         case
-            when tickets.is_resolved and tickets.solved_at is not null
+            when tickets.is_resolved and tickets.resolved_at is not null
                 then coalesce(clock_totals.full_resolution_business_minutes, 0)
         end as full_resolution_business_minutes
     from tickets
@@ -135,6 +168,10 @@ applied as (
         timed.first_response_agent_id,
         timed.first_response_minutes,
         timed.first_response_business_minutes,
+        timed.next_reply_minutes,
+        timed.next_reply_business_minutes,
+        timed.first_resolution_minutes,
+        timed.first_resolution_business_minutes,
         timed.full_resolution_minutes,
         timed.full_resolution_business_minutes,
         timed.sla_tier,

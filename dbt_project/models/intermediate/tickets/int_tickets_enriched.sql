@@ -2,8 +2,9 @@
   One row per ticket, any status: the ticket with everything the marts say about it (routing,
   responses, reopens, SLA, satisfaction, QA). fct_tickets keeps the resolved ones.
 
-  one_touch / two_touch: resolved with exactly one / two public comments by human agents
-  (as dbt_zendesk counts them). A ticket the bot closed alone is neither.
+  one_touch / two_touch: resolved with exactly one / two public replies by human agents (the
+  public opening comment of an agent-created ticket is no reply). A ticket the bot closed alone
+  is neither.
 
   A view: fct_tickets is its only reader and materialises it.
 #}
@@ -35,6 +36,18 @@ reopens as (
 
 ),
 
+resolutions as (
+
+    select * from {{ ref('int_ticket_resolutions_timed') }}
+
+),
+
+status_times as (
+
+    select * from {{ ref('int_ticket_status_times_summed') }}
+
+),
+
 sla as (
 
     select * from {{ ref('int_tickets_sla_applied') }}
@@ -63,7 +76,11 @@ enriched as (
         tickets.ticket_id,
         tickets.created_at,
         sla.first_response_at,
-        tickets.solved_at,
+        resolutions.first_resolved_at,
+        resolutions.resolved_at as solved_at,
+        resolutions.resolved_at_source,
+        coalesce(resolutions.is_closed_without_solve, false) as is_closed_without_solve,
+        coalesce(responses.is_agent_created, false) as is_agent_created,
         tickets.status,
         tickets.is_resolved,
         tickets.channel,
@@ -87,6 +104,10 @@ enriched as (
 
         sla.first_response_minutes,
         sla.first_response_business_minutes,
+        sla.next_reply_minutes,
+        sla.next_reply_business_minutes,
+        sla.first_resolution_minutes,
+        sla.first_resolution_business_minutes,
         sla.full_resolution_minutes,
         sla.full_resolution_business_minutes,
         sla.sla_tier,
@@ -94,11 +115,22 @@ enriched as (
         sla.sla_status,
         sla.is_first_response_breach,
 
+        status_times.requester_wait_minutes,
+        status_times.requester_wait_business_minutes,
+        status_times.on_hold_minutes,
+        status_times.on_hold_business_minutes,
+        status_times.agent_wait_minutes,
+        status_times.agent_wait_business_minutes,
+        status_times.agent_work_minutes,
+        status_times.agent_work_business_minutes,
+
         cast(coalesce(reopens.reopens, 0) as {{ dbt.type_int() }}) as reopens,
         cast(coalesce(responses.public_agent_comments, 0) as {{ dbt.type_int() }})
             as public_agent_comments,
-        tickets.is_resolved and coalesce(responses.public_agent_comments, 0) = 1 as is_one_touch,
-        tickets.is_resolved and coalesce(responses.public_agent_comments, 0) = 2 as is_two_touch,
+        cast(coalesce(responses.public_agent_replies, 0) as {{ dbt.type_int() }})
+            as public_agent_replies,
+        tickets.is_resolved and coalesce(responses.public_agent_replies, 0) = 1 as is_one_touch,
+        tickets.is_resolved and coalesce(responses.public_agent_replies, 0) = 2 as is_two_touch,
 
         satisfaction.csat_score,
         coalesce(satisfaction.surveys_sent, 0) > 0 as feedback_requested,
@@ -116,6 +148,10 @@ enriched as (
         on tickets.ticket_id = responses.ticket_id
     left join reopens
         on tickets.ticket_id = reopens.ticket_id
+    left join resolutions
+        on tickets.ticket_id = resolutions.ticket_id
+    left join status_times
+        on tickets.ticket_id = status_times.ticket_id
     left join sla
         on tickets.ticket_id = sla.ticket_id
     left join satisfaction

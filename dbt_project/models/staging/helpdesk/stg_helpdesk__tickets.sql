@@ -13,8 +13,9 @@ renamed as (
 
         created_at,
         updated_at,
-        -- a resolved ticket without a solve time (some exports) counts as solved when last updated
-        coalesce(solved_at, case when status in {{ sql_list(var('resolved_statuses')) }} then updated_at end) as solved_at,
+        -- the help desk's metric_set.solved_at as exported (null for a ticket closed without a
+        -- solve); int_ticket_resolutions_timed decides when a ticket was resolved
+        solved_at,
 
         -- only the redacted text leaves the raw layer
         subject_redacted as subject,
