@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from closedloop.core import lock
 from closedloop.core.settings import load_settings, prepare_environment
 
 
@@ -22,8 +23,17 @@ class ClosedloopResource(dg.ConfigurableResource):
     inbox_dir: str = ""
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Before a run: create the state folders and export what dbt and Dagster read."""
-        prepare_environment(load_settings())
+        """Before a run: take the run lock, create the state folders, export what dbt and Dagster read.
+
+        Raises:
+            RunInProgressError: Another process is writing this warehouse.
+        """
+        settings = prepare_environment(load_settings())
+        lock.acquire(settings.home)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """After a run: give the run lock back."""
+        lock.release(load_settings().home)
 
     @property
     def warehouse_path(self) -> Path:

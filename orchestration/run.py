@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Protocol
 
 from closedloop.core.errors import ClosedloopError
+from closedloop.core.lock import run_lock
 from closedloop.core.settings import Settings, load_settings, prepare_environment
 from orchestration.defs.transform.resources import prepare_manifest
 
 log = logging.getLogger("closedloop.pipeline")
 
-USER_ERRORS = {"UnreadableFileError", "ConfigError", "ClosedloopError", "InputError", "ModelNotFoundError"}
+USER_ERRORS = {"UnreadableFileError", "ConfigError", "ClosedloopError", "InputError", "ModelNotFoundError",
+               "RunInProgressError"}
 
 
 class ErrorChain(Protocol):
@@ -59,12 +61,20 @@ def run_pipeline(data_dir: Path | None = None, selection: str = "*") -> Pipeline
     Args:
         data_dir: Export folder; default ``$CLOSEDLOOP_DATA`` or ``$CLOSEDLOOP_HOME/demo``.
         selection: Dagster asset selection string.
+
+    Raises:
+        RunInProgressError: Another process is writing this warehouse (its pid and start time are named).
     """
     if data_dir is not None:
         if not data_dir.is_dir():
             raise ClosedloopError(f"data folder {data_dir} does not exist")
         os.environ["CLOSEDLOOP_DATA"] = str(data_dir.resolve())
     settings: Settings = prepare_environment(load_settings())
+    with run_lock(settings.home):  # before Dagster's storage is touched: a second run stops here with a message
+        return _run_locked(settings, selection)
+
+
+def _run_locked(settings: Settings, selection: str) -> PipelineResult:
     started = time.perf_counter()
     log.info(f"pipeline: data {settings.data_dir}, warehouse {settings.warehouse}")
     prepare_manifest(settings)

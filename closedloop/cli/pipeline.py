@@ -26,12 +26,14 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Load exports into the raw tables without Dagster (same code the raw assets run)."""
+    from closedloop.core.lock import run_lock
     from closedloop.core.settings import load_settings, prepare_environment
     from closedloop.ingest import load_all
 
     settings = prepare_environment(load_settings())
     data = Path(args.data) if args.data else settings.data_dir
-    report = load_all(settings.warehouse, data, progress=logging.getLogger("closedloop.ingest").info)
+    with run_lock(settings.home):
+        report = load_all(settings.warehouse, data, progress=logging.getLogger("closedloop.ingest").info)
     return 0 if report.entities else 1
 
 

@@ -1,0 +1,75 @@
+"""One writer at a time: the run lock in CLOSEDLOOP_HOME, with real processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from closedloop.core.lock import LOCK_FILE, RunInProgressError, acquire, release, run_lock
+
+HOLD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from closedloop.core.lock import acquire
+    acquire(Path(sys.argv[1]))
+    print("held", flush=True)
+    time.sleep(120)
+""")
+
+
+def _holder(home: Path) -> subprocess.Popen[str]:
+    """A child process that takes the lock of ``home`` and keeps it until it is killed."""
+    child = subprocess.Popen([sys.executable, "-c", HOLD, str(home)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "held"
+    return child
+
+
+def test_a_second_process_is_refused_with_the_holders_pid_and_start_time(tmp_path: Path):
+    child = _holder(tmp_path)
+    try:
+        with pytest.raises(RunInProgressError, match=rf"another run, pid {child.pid}, started at .* UTC"):
+            acquire(tmp_path)
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path):
+    child = _holder(tmp_path)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    with run_lock(tmp_path):  # the kernel dropped the lock with the process
+        assert str(os.getpid()) in (tmp_path / LOCK_FILE).read_text()
+
+
+def test_the_lock_is_re_entrant_within_a_process_and_freed_by_the_last_release(tmp_path: Path):
+    acquire(tmp_path)
+    acquire(tmp_path)
+    release(tmp_path)
+    probe = [sys.executable, "-c", "import sys; from pathlib import Path; from closedloop.core.lock import acquire; "
+             "acquire(Path(sys.argv[1]))", str(tmp_path)]
+    assert subprocess.run(probe, capture_output=True, check=False).returncode != 0, "still held once"
+    release(tmp_path)
+    assert subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+
+def test_closedloop_run_refuses_while_another_run_writes_the_warehouse(tmp_path: Path, run_closedloop):
+    home, data = tmp_path / "state", tmp_path / "exports"
+    data.mkdir()
+    child = _holder(home)
+    try:
+        result = run_closedloop("run", "--data", str(data), home=home, timeout=120)
+    finally:
+        child.kill()
+        child.wait()
+    assert result.returncode == 2
+    assert f"another run, pid {child.pid}, started at" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (home / "dagster" / "history").exists(), "Dagster's storage is not touched"
