@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from closedloop.core import lock
 from closedloop.core.settings import load_settings, prepare_environment
+
+READ_ONLY_ASSETS = frozenset({"quarterly_report"})
+"""Assets that only read the marts: a run of nothing else needs no run lock."""
 
 
 class ClosedloopResource(dg.ConfigurableResource):
@@ -22,18 +26,28 @@ class ClosedloopResource(dg.ConfigurableResource):
     data_dir: str
     inbox_dir: str = ""
 
+    _locked: bool = PrivateAttr(default=False)
+
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Before a run: take the run lock, create the state folders, export what dbt and Dagster read.
+        """Before a run: create the state folders, export what dbt and Dagster read, take the run lock.
+
+        A run that only reads the marts (the quarterly report) does not take the lock.
 
         Raises:
             RunInProgressError: Another process is writing this warehouse.
         """
         settings = prepare_environment(load_settings())
+        selection = context.run.asset_selection if context.run else None
+        if selection and all(key.to_user_string() in READ_ONLY_ASSETS for key in selection):
+            return
         lock.acquire(settings.home)
+        self._locked = True
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         """After a run: give the run lock back."""
-        lock.release(load_settings().home)
+        if self._locked:
+            lock.release(load_settings().home)
+            self._locked = False
 
     @property
     def warehouse_path(self) -> Path:
