@@ -56,6 +56,15 @@ def test_every_kind_the_demo_plants_is_redacted(kind: str):
         assert redacted.endswith("> today"), redacted
 
 
+@pytest.mark.parametrize("lang", sorted(pii.PHONES))
+def test_every_phone_format_and_email_domain_the_demo_plants_is_redacted(lang: str):
+    rng = random.Random(lang)
+    values = [pii.phone(rng, lang) for _ in range(100)] + [pii.email(rng, lang) for _ in range(50)]
+    got = redact_many([f"contact {v} today" for v in values])
+    assert [v for v, out in zip(values, got, strict=True) if out not in ("contact <PHONE> today",
+                                                                          "contact <EMAIL> today")] == []
+
+
 def test_ordinary_numbers_amounts_dates_and_order_ids_survive():
     text = "order 123456789 for 250.00 USDT on 2024-03-01 at 14:05, app v3.2.1, 2FA code 123456"
     assert redact(text) == text
