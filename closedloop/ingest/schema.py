@@ -26,6 +26,7 @@ class Column:
             the twin leaves the raw layer.
         verbatim_if: SQL condition on the row under which the value is a code or id that the
             redacted twin keeps as it is (audit values of status or group changes), or None.
+            ``{name}`` in it stands for the column.
         description: What the column means, for docs and dbt.
     """
 
@@ -75,9 +76,12 @@ CHANNELS = ("chat", "email", "in_app", "social", "phone")
 PRIORITIES = ("low", "normal", "high", "urgent")
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 
-#: Audit fields whose values are codes or ids (kept verbatim); any other field's value is free text.
+#: Audit fields whose values are codes or ids; any other field's value is free text. A value of one
+#: of them is kept verbatim only when it is one token of letters, digits, "_" or "-" (no e-mail or
+#: formatted phone number can pass), so ids that look like card or phone numbers stay intact.
 CODE_FIELDS = ("status", "priority", "group_id", "assignee_id", "type")
-_CODE_FIELD = "field_name IN (" + ", ".join(f"'{f}'" for f in CODE_FIELDS) + ")"
+_CODE_FIELD = ("field_name IN (" + ", ".join(f"'{f}'" for f in CODE_FIELDS) + ") "
+               "AND regexp_full_match({name}, '[A-Za-z0-9_\\-]{{1,64}}')")
 
 TICKETS = Entity(
     name="tickets",
@@ -253,7 +257,8 @@ def redacted_sql(col: Column) -> str:
     """SQL expression of ``<col>_redacted`` over a row that has the entity's columns by name."""
     if col.verbatim_if is None:
         return redact_sql(col.name)
-    return f"CASE WHEN {col.verbatim_if} THEN {col.name} ELSE {redact_sql(col.name)} END"
+    condition = col.verbatim_if.format(name=col.name)
+    return f"CASE WHEN {condition} THEN {col.name} ELSE {redact_sql(col.name)} END"
 
 
 def migrate_sql(entity: Entity) -> list[str]:

@@ -83,6 +83,8 @@ def test_audit_values_links_labels_and_tags_are_redacted_at_ingest(export_dir: P
             {"id": 2, "type": "Change", "field_name": "status", "value": "solved", "previous_value": "open"},
             {"id": 3, "type": "Change", "field_name": "requester_email", "value": "ana.silva@uol.com.br",
              "previous_value": "call 13900139002"},
+            {"id": 4, "type": "Change", "field_name": "assignee_id", "value": "ana.silva@uol.com.br",
+             "previous_value": "13900139002"},
         ],
     }])
     page = {"startAt": 0, "maxResults": 100, "total": 1, "issues": [{"id": "10001", "key": "EX-1", "fields": {
@@ -102,7 +104,8 @@ def test_audit_values_links_labels_and_tags_are_redacted_at_ingest(export_dir: P
         tags = con.execute("SELECT tags_redacted FROM raw.tickets").fetchone()
     assert events == [("group_id", "4111111111111111", "2"),  # ids of code fields stay as they are
                       ("status", "solved", "open"),
-                      ("requester_email", "<EMAIL>", "call <PHONE>")]
+                      ("requester_email", "<EMAIL>", "call <PHONE>"),
+                      ("assignee_id", "<EMAIL>", "13900139002")]  # only one-token codes stay verbatim
     assert item == ("https://help.example.com/agent/tickets/48213, mailto:<EMAIL>", '["from <EMAIL>"]', '["Wallet"]')
     assert tags == ('["vip","callback <PHONE>"]',)
 
