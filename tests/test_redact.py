@@ -14,7 +14,7 @@ from closedloop.demo import pii
 from closedloop.redact import PLACEHOLDERS, redact, redact_many, redact_sql
 
 #: kind (placeholder name without brackets, or NONE for look-alikes), language, text, expected text.
-CORPUS = list(csv.DictReader((Path(__file__).parent / "pii_corpus.csv").open(encoding="utf-8")))
+CORPUS = list(csv.DictReader((Path(__file__).parent / "pii_corpus.csv").read_text(encoding="utf-8").splitlines()))
 
 CASES = [
     ("write to john.doe+exchange@gmail.com asap", "write to <EMAIL> asap"),
