@@ -75,7 +75,7 @@ _PHONES: Final = (
     r"07[0-9]{3} ?[0-9]{6}",  # United Kingdom mobile
     r"01[5-7][0-9]{1,2}[ /\-]?[0-9]{7,8}|0[2-9][0-9]{1,4}[ /\-][0-9]{4,8}",  # Germany, Austria, Switzerland
     r"\([0-9]{2}\) ?9?[0-9]{4}[ \-]?[0-9]{4}",  # Brazil (21) 9xxxx-xxxx
-    r"[1-9][0-9][ \-][0-9]{4}[ \-][0-9]{4}",  # Mexico 55 xxxx xxxx, Argentina 11 xxxx-xxxx
+    r"(?:11|15|33|55|81)[ \-][0-9]{4}[ \-][0-9]{4}",  # Mexico 55/33/81 xxxx xxxx, Argentina 11/15 xxxx-xxxx
     # Spain, Portugal 6xx/9xx xxx xxx (a last group of 000 is an amount, not a number).
     r"[6-9][0-9]{2} [0-9]{3} (?:[1-9][0-9]{2}|0[1-9][0-9]|00[1-9])",
     r"[67][0-9]{2} [0-9]{2} [0-9]{2} [0-9]{2}",  # Spain 6xx xx xx xx
