@@ -29,7 +29,7 @@ from closedloop.core.warehouse import cursor as second_cursor
 from closedloop.ingest.config import SourceSpec, load_config
 from closedloop.ingest.connectors import mapping_sql, record_sql
 from closedloop.ingest.readers import Batch, read_ahead, read_batches
-from closedloop.ingest.schema import ENTITIES, Column, Entity, create_all_sql
+from closedloop.ingest.schema import ENTITIES, Column, Entity, create_all_sql, redacted_sql
 
 log = logging.getLogger("closedloop.ingest")
 
@@ -298,7 +298,7 @@ def _map(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, is_js
     ``__problems`` lists the failures, one row each.
     """
     typed = [f"{_typed(col)} AS __typed_{col.name}" for col in entity.columns if col.type != "VARCHAR"]
-    typed += [f"{redact_sql(col.name)} AS __redacted_{col.name}" for col in entity.columns if col.redact]
+    typed += [f"{redacted_sql(col)} AS __redacted_{col.name}" for col in entity.columns if col.redact]
     checks = ", ".join(f"struct_pack(field := '{f}', reason := {expr})" for f, expr in _problems(entity))
     failures = ("CASE WHEN __malformed THEN [struct_pack(field := '(record)', "
                 "reason := 'malformed JSON: not a JSON object')] "
@@ -352,5 +352,6 @@ def _merge(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     source = "__valid"
     if version:
         con.execute(f"DELETE FROM {table} t USING {source} n WHERE t.{key} = n.{key} AND n.{version} >= t.{version}")
-    con.execute(f"INSERT INTO {table} SELECT * FROM {source} n WHERE NOT EXISTS "
+    # By name: tables brought up to date by ``migrate_sql`` have their newer columns last.
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source} n WHERE NOT EXISTS "
                 f"(SELECT 1 FROM {table} t WHERE t.{key} = n.{key})")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from closedloop.core.redact import redact_sql
+
 
 @dataclass(frozen=True)
 class Column:
@@ -20,7 +22,11 @@ class Column:
         type: DuckDB type (``VARCHAR``, ``TIMESTAMP``, ``DOUBLE``, ``INTEGER``, ``BOOLEAN``).
         required: Rows without a value are quarantined.
         enum: Allowed values (after normalisation); other values are quarantined.
-        redact: Free text that gets a ``<name>_redacted`` twin with personal data replaced.
+        redact: Free text that gets a ``<name>_redacted`` twin with personal data replaced. Only
+            the twin leaves the raw layer.
+        verbatim_if: SQL condition on the row under which the value is a code or id that the
+            redacted twin keeps as it is (audit values of status or group changes), or None.
+            ``{name}`` in it stands for the column.
         description: What the column means, for docs and dbt.
     """
 
@@ -29,6 +35,7 @@ class Column:
     required: bool = False
     enum: tuple[str, ...] | None = None
     redact: bool = False
+    verbatim_if: str | None = None
     description: str = ""
 
 
@@ -69,6 +76,13 @@ CHANNELS = ("chat", "email", "in_app", "social", "phone")
 PRIORITIES = ("low", "normal", "high", "urgent")
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 
+#: Audit fields whose values are codes or ids; any other field's value is free text. A value of one
+#: of them is kept verbatim only when it is one token of letters, digits, "_" or "-" (no e-mail or
+#: formatted phone number can pass), so ids that look like card or phone numbers stay intact.
+CODE_FIELDS = ("status", "priority", "group_id", "assignee_id", "type")
+_CODE_FIELD = ("field_name IN (" + ", ".join(f"'{f}'" for f in CODE_FIELDS) + ") "
+               "AND regexp_full_match({name}, '[A-Za-z0-9_\\-]{{1,64}}')")
+
 TICKETS = Entity(
     name="tickets",
     key="ticket_id",
@@ -88,7 +102,7 @@ TICKETS = Entity(
         Column("requester_id"),
         Column("assignee_id"),
         Column("group_id"),
-        Column("tags", description="JSON array of tags."),
+        Column("tags", redact=True, description="JSON array of tags."),
         Column("backlog_key", description="Tracker key linked from the help desk."),
         Column("security_flagged_at", "TIMESTAMP"),
         Column("security_action"),
@@ -119,8 +133,9 @@ TICKET_EVENTS = Entity(
         Column("author_id"),
         Column("event_type", required=True, enum=("create", "change", "comment")),
         Column("field_name", description="status, group_id, assignee_id, priority (create/change)."),
-        Column("value"),
-        Column("previous_value"),
+        Column("value", redact=True, verbatim_if=_CODE_FIELD,
+               description="New value of the field; free text unless the field holds a code or an id."),
+        Column("previous_value", redact=True, verbatim_if=_CODE_FIELD),
         Column("is_public", "BOOLEAN", description="Comments: visible to the requester."),
     ),
 )
@@ -179,10 +194,10 @@ BACKLOG_ITEMS = Entity(
         Column("created_at", "TIMESTAMP", required=True),
         Column("updated_at", "TIMESTAMP", required=True),
         Column("shipped_at", "TIMESTAMP", description="Resolution date of a done item."),
-        Column("labels", description="JSON array."),
-        Column("components", description="JSON array of component names."),
+        Column("labels", redact=True, description="JSON array."),
+        Column("components", redact=True, description="JSON array of component names."),
         Column("parent_key"),
-        Column("helpdesk_links", description="Help-desk link field, raw text."),
+        Column("helpdesk_links", redact=True, description="Help-desk link field, raw text."),
     ),
     checks=(("updated_at", "created_at"), ("shipped_at", "created_at")),
 )
@@ -238,6 +253,31 @@ def table_ddl(entity: Entity) -> str:
     return f"CREATE TABLE IF NOT EXISTS {entity.table} (\n  " + ",\n  ".join(cols) + "\n)"
 
 
+def redacted_sql(col: Column) -> str:
+    """SQL expression of ``<col>_redacted`` over a row that has the entity's columns by name."""
+    if col.verbatim_if is None:
+        return redact_sql(col.name)
+    condition = col.verbatim_if.format(name=col.name)
+    return f"CASE WHEN {condition} THEN {col.name} ELSE {redact_sql(col.name)} END"
+
+
+def migrate_sql(entity: Entity) -> list[str]:
+    """Add the ``*_redacted`` columns an older raw table lacks, and fill them for the rows it holds.
+
+    Every statement is a no-op on an up-to-date table (a redacted twin is NULL only when its
+    original is).
+    """
+    statements = []
+    for col in entity.columns:
+        if col.redact:
+            statements += [
+                f"ALTER TABLE {entity.table} ADD COLUMN IF NOT EXISTS {col.name}_redacted VARCHAR",
+                f"UPDATE {entity.table} SET {col.name}_redacted = {redacted_sql(col)} "
+                f"WHERE {col.name}_redacted IS NULL AND {col.name} IS NOT NULL",
+            ]
+    return statements
+
+
 QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS raw.quarantine (
   entity VARCHAR,
   source_file VARCHAR,
@@ -250,5 +290,6 @@ QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS raw.quarantine (
 
 
 def create_all_sql() -> list[str]:
-    """Statements that create the raw schema, every raw table and the quarantine."""
-    return ["CREATE SCHEMA IF NOT EXISTS raw", *(table_ddl(e) for e in ENTITIES.values()), QUARANTINE_DDL]
+    """Statements that create the raw schema, every raw table (or bring it up to date) and the quarantine."""
+    return ["CREATE SCHEMA IF NOT EXISTS raw", *(table_ddl(e) for e in ENTITIES.values()),
+            *(stmt for e in ENTITIES.values() for stmt in migrate_sql(e)), QUARANTINE_DDL]

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from closedloop.ingest.schema import create_all_sql
+from closedloop.ingest.schema import ENTITIES, create_all_sql, migrate_sql
 from topics.store import ensure_schema
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -58,6 +58,9 @@ def _raw_warehouse(path: Path, rows: Rows) -> Path:
                 columns = ", ".join(record)
                 marks = ", ".join("?" for _ in record)
                 con.execute(f"insert into raw.{table} ({columns}) values ({marks})", list(record.values()))
+        for entity in ENTITIES.values():  # redacted twins the rows leave out, as the ingestion fills them
+            for statement in migrate_sql(entity):
+                con.execute(statement)
     return path
 
 

@@ -20,10 +20,10 @@ renamed as (
         updated_at,
         shipped_at,
         status_category = 'done' and shipped_at is not null as is_shipped,
-        labels,
-        components,
+        labels_redacted as labels,
+        components_redacted as components,
         parent_key,
-        helpdesk_links,
+        helpdesk_links_redacted as helpdesk_links,
         loaded_at
 
     from source

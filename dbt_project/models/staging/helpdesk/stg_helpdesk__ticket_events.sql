@@ -16,8 +16,9 @@ renamed as (
         author_id,
         event_type,
         field_name,
-        value as field_value,
-        previous_value,
+        -- audit values: codes and ids verbatim, any other field's value redacted
+        value_redacted as field_value,
+        previous_value_redacted as previous_value,
         coalesce(is_public, false) as is_public,
         loaded_at
 

@@ -30,7 +30,7 @@ renamed as (
         requester_id,
         assignee_id,
         group_id,
-        tags,
+        tags_redacted as tags,
         backlog_key,
 
         security_flagged_at,
