@@ -23,7 +23,6 @@ import duckdb
 import pyarrow as pa
 
 from closedloop.core.errors import UnreadableFileError
-from closedloop.core.redact import redact_sql
 from closedloop.core.warehouse import connect
 from closedloop.core.warehouse import cursor as second_cursor
 from closedloop.ingest.config import SourceSpec, load_config
