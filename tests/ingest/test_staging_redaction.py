@@ -13,8 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from closedloop.ingest import load_all
-from closedloop.ingest.load import connect
+from closedloop.ingest import load_all, open_warehouse
 from closedloop.ingest.schema import ENTITIES
 
 STAGING = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "staging"
@@ -119,7 +118,7 @@ def test_an_older_raw_table_gains_and_fills_the_redacted_twins(warehouse: Path):
                     "loaded_at TIMESTAMP)")
         con.execute("INSERT INTO raw.ticket_events (event_id, field_name, value, previous_value) VALUES "
                     "('1', 'status', 'solved', 'open'), ('2', 'note', 'mail x.y@gmail.com', NULL)")
-    connect(warehouse).close()
+    open_warehouse(warehouse).close()
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT event_id, value_redacted, previous_value_redacted FROM raw.ticket_events "
                            "ORDER BY 1").fetchall() == [("1", "solved", "open"), ("2", "mail <EMAIL>", None)]
