@@ -73,7 +73,15 @@ class Vectors:
 
         from topics.cache import embed_with_cache
 
-        with duckdb.connect(str(self.cache_path)) as con:
+        for attempt in range(60):  # another process (a pre-embedding run) may hold the file for a while
+            try:
+                con = duckdb.connect(str(self.cache_path))
+                break
+            except duckdb.IOException:
+                if attempt == 59:
+                    raise
+                time.sleep(10)
+        with con:
             cached = embed_with_cache(con, texts, self.embedder)
         self.embedded += cached.embedded
         return cached.vectors
@@ -295,14 +303,23 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
+    stats: dict[str, dict[str, dict[str, float]]] = {}
+    if not args.skip_bertopic:  # numba compiles UMAP once per process (~40 s): not part of any fit time
+        warm = time.perf_counter()
+        from umap import UMAP
+
+        UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0).fit(
+            np.random.default_rng(0).normal(size=(300, 16)))
+        print(f"UMAP compiled in {time.perf_counter() - warm:.0f} s", file=sys.stderr)
     for spec in chosen:
         results[spec.name] = run_set(spec, datasets, workdir, config, vectors, not args.skip_bertopic,
                                      not args.skip_tripling)
-    stats = summary(results)
+        stats = summary(results)
+        # written after every set, so a long run that is stopped keeps what it measured
+        write_results(args.out, {"defaults": repr(config), "seconds": round(time.perf_counter() - started, 1),
+                                 "embedded": vectors.embedded, "summary": stats, "results": results},
+                      threads=config.threads)
     print_table(results, stats)
-    write_results(args.out, {"defaults": repr(config), "seconds": round(time.perf_counter() - started, 1),
-                             "embedded": vectors.embedded, "summary": stats, "results": results},
-                  threads=config.threads)
     return 0
 
 
