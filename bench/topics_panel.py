@@ -23,6 +23,7 @@ Vectors are cached in a DuckDB file outside the repository (``--cache``); nothin
 
 Usage: python bench/topics_panel.py [--sets clinc150-test,hwu64-3k,...] [--quick] [--skip-bertopic]
                                     [--skip-tripling] [--datasets DIR] [--cache FILE] [--out FILE]
+                                    [--markdown] [--from-json FILE ...]
 """
 
 from __future__ import annotations
@@ -267,6 +268,32 @@ def print_table(results: dict[str, dict[str, Any]], stats: dict[str, dict[str, d
             print(f"{method:10s} {kind:5s}  {cells}")
 
 
+def markdown(results: dict[str, dict[str, Any]], stats: dict[str, dict[str, dict[str, float]]]) -> str:
+    """The panel as the Markdown table of topics/README.md ("Panel"), then mean and worst case per method."""
+    lines = ["| set | texts | labels | method | themes | found/true | outliers | NMI | ARI | fit s | x3 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, entry in results.items():
+        for method in METHODS:
+            if method not in entry:
+                continue
+            r = entry[method]
+            trip = entry.get("tripling", {}).get(method, {})
+            x3 = f"{trip['multiplier']:.2f} ({trip['third']}→{trip['all']})" if trip.get("multiplier") else ""
+            lines.append(f"| {name} | {entry['texts']:,} | {entry['labels']} | {method} | {r['themes']} | "
+                         f"{r['ratio']:.2f} | {100 * r['outlier_share']:.1f} % | {r['nmi']:.3f} | {r['ari']:.3f} | "
+                         f"{r['fit_seconds']:.1f} | {x3} |")
+    lines += ["", "| method | | found/true | outliers | NMI | ARI | fit s | x3 | name accuracy |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for method, cols in stats.items():
+        for kind in ("mean", "worst"):
+            cell = {col: v[kind] for col, v in cols.items()}
+            lines.append(f"| {method} | {kind} | {cell['ratio']:.2f} | {100 * cell['outlier_share']:.1f} % | "
+                         f"{cell['nmi']:.3f} | {cell['ari']:.3f} | {cell['fit_seconds']:.1f} | "
+                         + (f"{cell['tripling']:.2f}" if "tripling" in cell else "") + " | "
+                         + (f"{cell['name_accuracy']:.3f}" if "name_accuracy" in cell else "") + " |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--datasets", default=str(DEFAULT_DATASETS))
@@ -278,7 +305,20 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="only the small sets and samples")
     parser.add_argument("--skip-bertopic", action="store_true")
     parser.add_argument("--skip-tripling", action="store_true")
+    parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+    parser.add_argument("--from-json", nargs="+", metavar="FILE",
+                        help="print the tables of earlier results files (merged) instead of running")
     args = parser.parse_args()
+    if args.from_json:
+        import json
+
+        merged: dict[str, dict[str, Any]] = {}
+        for path in args.from_json:
+            merged.update(json.loads(Path(path).read_text())["results"])
+        merged_stats = summary(merged)
+        print_table(merged, merged_stats)
+        print(markdown(merged, merged_stats))
+        return 0
 
     import topics
     from topics.config import config_from_env
@@ -308,8 +348,10 @@ def main() -> int:
         warm = time.perf_counter()
         from umap import UMAP
 
-        UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0).fit(
-            np.random.default_rng(0).normal(size=(300, 16)))
+        # above 4,096 points UMAP switches to NN-descent, which compiles separately
+        for n in (300, 4200):
+            UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0).fit(
+                np.random.default_rng(0).normal(size=(n, 16)))
         print(f"UMAP compiled in {time.perf_counter() - warm:.0f} s", file=sys.stderr)
     for spec in chosen:
         results[spec.name] = run_set(spec, datasets, workdir, config, vectors, not args.skip_bertopic,
@@ -320,6 +362,8 @@ def main() -> int:
                                  "embedded": vectors.embedded, "summary": stats, "results": results},
                       threads=config.threads)
     print_table(results, stats)
+    if args.markdown:
+        print(markdown(results, stats))
     return 0
 
 
