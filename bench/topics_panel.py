@@ -148,7 +148,7 @@ def name_accuracy(result: Any, labels: list[str], vectors: Vectors) -> dict[str,
     theme_vectors = _unit(vectors.raw([t.label for t in themes]))
     assignments = np.asarray(result.assignments)
     hits = 0
-    examples = []
+    examples: list[dict[str, str]] = []
     for theme, vector in zip(themes, theme_vectors, strict=True):
         members = [labels[i] for i in np.flatnonzero(assignments == theme.theme_id)]
         if not members:
@@ -213,6 +213,10 @@ def _multiplier(n_third: int, n_all: int) -> dict[str, Any]:
     return {"third": n_third, "all": n_all, "multiplier": round(n_all / n_third, 3) if n_third else None}
 
 
+def _from_one(value: float) -> float:
+    return abs(value - 1.0)
+
+
 def summary(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]]:
     """Mean and worst case of each column per method (worst ratio: farthest from 1 on a log scale)."""
     out: dict[str, dict[str, dict[str, float]]] = {}
@@ -236,7 +240,7 @@ def summary(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict[str,
                   if method in e.get("tripling", {}) and e["tripling"][method]["multiplier"] is not None]
         if values:
             out.setdefault(method, {})["tripling"] = {"mean": round(sum(values) / len(values), 3),
-                                                      "worst": round(max(values, key=lambda v: abs(v - 1)), 3)}
+                                                      "worst": round(max(values, key=_from_one), 3)}
     names = [e["production"]["name_accuracy"] for e in results.values() if "name_accuracy" in e["production"]]
     if names:
         out["production"]["name_accuracy"] = {"mean": round(sum(names) / len(names), 4),
