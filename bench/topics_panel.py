@@ -236,11 +236,12 @@ def summary(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict[str,
             cols[col] = {"mean": round(sum(values) / len(values), 4), "worst": round(worst, 4)}
         out[method] = cols
     for method in ("production", "bertopic"):
-        values = [float(e["tripling"][method]["multiplier"]) for e in results.values()
-                  if method in e.get("tripling", {}) and e["tripling"][method]["multiplier"] is not None]
-        if values:
-            out.setdefault(method, {})["tripling"] = {"mean": round(sum(values) / len(values), 3),
-                                                      "worst": round(max(values, key=_from_one), 3)}
+        multipliers = [float(e["tripling"][method]["multiplier"]) for e in results.values()
+                       if method in e.get("tripling", {}) and e["tripling"][method]["multiplier"] is not None]
+        if multipliers:
+            farthest: float = max(multipliers, key=_from_one)
+            out.setdefault(method, {})["tripling"] = {
+                "mean": round(sum(multipliers) / len(multipliers), 3), "worst": round(farthest, 3)}
     names = [e["production"]["name_accuracy"] for e in results.values() if "name_accuracy" in e["production"]]
     if names:
         out["production"]["name_accuracy"] = {"mean": round(sum(names) / len(names), 4),
