@@ -39,11 +39,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from benchlib import write_results
+from benchlib import embedding_cache_file, write_results
 from panel_data import DEFAULT_DATASETS, PANEL, PanelSet
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CACHE = Path("/work/research/cache/panel_embeddings.duckdb")
 NAME_SETS = ("clinc150-test", "hwu64", "hwu64-3k", "bitext")
 """Sets whose labels are names a theme name can be compared to."""
 METHODS = ("production", "bertopic", "kmeans-k")
@@ -53,37 +52,24 @@ class Vectors:
     """The embed step of production (glossary inputs, cached MiniLM vectors), shared by every method."""
 
     def __init__(self, config: Any, cache_path: Path) -> None:
-        from topics.embed import make_embedder
+        from topics.embed import EmbeddingCache, make_embedder
 
         self.config = config
-        self.cache_path = cache_path
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        self.cache = EmbeddingCache(cache_path)
         self.embedder = make_embedder(config.embed, threads=config.threads, cache_dir=cache_path.parent)
         self.embedded = 0
 
     def texts(self, texts: list[str]) -> tuple[np.ndarray, list[str]]:
         """Vectors and languages of ticket texts, exactly as production embeds them."""
-        from topics.glossary import embedding_inputs
+        from topics.evaluate import embed_texts
 
-        inputs, languages = embedding_inputs(texts, self.config.text)
-        return self.raw(inputs), languages
+        embedded = embed_texts(texts, self.config, self.cache)
+        self.embedded += embedded.embedded
+        return embedded.vectors, embedded.languages
 
     def raw(self, texts: list[str]) -> np.ndarray:
         """Vectors of texts embedded as they are (theme and label names)."""
-        import duckdb
-
-        from topics.cache import embed_with_cache
-
-        for attempt in range(60):  # another process (a pre-embedding run) may hold the file for a while
-            try:
-                con = duckdb.connect(str(self.cache_path))
-                break
-            except duckdb.IOException:
-                if attempt == 59:
-                    raise
-                time.sleep(10)
-        with con:
-            cached = embed_with_cache(con, texts, self.embedder)
+        cached = self.cache.embed(self.embedder, texts)
         self.embedded += cached.embedded
         return cached.vectors
 
@@ -299,10 +285,10 @@ def markdown(results: dict[str, dict[str, Any]], stats: dict[str, dict[str, dict
     return "\n".join(lines)
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--datasets", default=str(DEFAULT_DATASETS))
-    parser.add_argument("--cache", default=os.environ.get("CLOSEDLOOP_PANEL_CACHE", str(DEFAULT_CACHE)),
+    parser.add_argument("--cache", default=os.environ.get("CLOSEDLOOP_PANEL_CACHE", str(embedding_cache_file())),
                         help="DuckDB embedding cache (keep it outside the repository)")
     parser.add_argument("--workdir", default="/tmp/closedloop-panel", help="scratch folder (generated demo data)")
     parser.add_argument("--out", default=str(HERE / "results" / "topics_panel.json"))
@@ -313,17 +299,37 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--from-json", nargs="+", metavar="FILE",
                         help="print the tables of earlier results files (merged) instead of running")
-    args = parser.parse_args()
-    if args.from_json:
-        import json
+    return parser.parse_args()
 
-        merged: dict[str, dict[str, Any]] = {}
-        for path in args.from_json:
-            merged.update(json.loads(Path(path).read_text())["results"])
-        merged_stats = summary(merged)
-        print_table(merged, merged_stats)
-        print(markdown(merged, merged_stats))
-        return 0
+
+def _from_json(paths: list[str]) -> int:
+    """Print the tables of earlier results files, merged."""
+    import json
+
+    merged: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        merged.update(json.loads(Path(path).read_text())["results"])
+    merged_stats = summary(merged)
+    print_table(merged, merged_stats)
+    print(markdown(merged, merged_stats))
+    return 0
+
+
+def _warm_umap() -> None:
+    """Numba compiles UMAP once per process (~40 s): not part of any fit time."""
+    warm = time.perf_counter()
+    from umap import UMAP
+
+    for n in (300, 4200):  # above 4,096 points UMAP switches to NN-descent, which compiles separately
+        UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0).fit(
+            np.random.default_rng(0).normal(size=(n, 16)))
+    print(f"UMAP compiled in {time.perf_counter() - warm:.0f} s", file=sys.stderr)
+
+
+def main() -> int:
+    args = _arguments()
+    if args.from_json:
+        return _from_json(args.from_json)
 
     import topics
     from topics.config import config_from_env
@@ -349,15 +355,8 @@ def main() -> int:
     results: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
     stats: dict[str, dict[str, dict[str, float]]] = {}
-    if not args.skip_bertopic:  # numba compiles UMAP once per process (~40 s): not part of any fit time
-        warm = time.perf_counter()
-        from umap import UMAP
-
-        # above 4,096 points UMAP switches to NN-descent, which compiles separately
-        for n in (300, 4200):
-            UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0).fit(
-                np.random.default_rng(0).normal(size=(n, 16)))
-        print(f"UMAP compiled in {time.perf_counter() - warm:.0f} s", file=sys.stderr)
+    if not args.skip_bertopic:
+        _warm_umap()
     for spec in chosen:
         results[spec.name] = run_set(spec, datasets, workdir, config, vectors, not args.skip_bertopic,
                                      not args.skip_tripling)
