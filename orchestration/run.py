@@ -11,7 +11,7 @@ from typing import Protocol
 
 from closedloop.core.errors import ClosedloopError
 from closedloop.core.lock import run_lock
-from closedloop.core.settings import Settings, load_settings, prepare_environment
+from closedloop.core.settings import Settings, load_settings, prepare_environment, record_exports_folder
 from orchestration.defs.transform.resources import prepare_manifest
 
 log = logging.getLogger("closedloop.pipeline")
@@ -77,6 +77,7 @@ def run_pipeline(data_dir: Path | None = None, selection: str = "*") -> Pipeline
 def _run_locked(settings: Settings, selection: str) -> PipelineResult:
     started = time.perf_counter()
     log.info(f"pipeline: data {settings.data_dir}, warehouse {settings.warehouse}")
+    record_exports_folder(settings)
     prepare_manifest(settings)
 
     import dagster as dg

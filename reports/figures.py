@@ -74,7 +74,11 @@ def _volume_and_sla(data: ReportData) -> Chart:
                 right.annotate(f"{y:.1f}%", (x, y), ha="center", va="bottom", fontsize=7, xytext=(0, 4),
                                textcoords="offset points")
         valid = [r for r in rates if r is not None]
-        right.set_ylim(max(0.0, min(valid) - 5), min(100.0, max(valid) + 4))
+        if valid:
+            right.set_ylim(max(0.0, min(valid) - 5), min(100.0, max(valid) + 4))
+        else:  # no first response recorded in any quarter (a feedback source without agent replies)
+            right.text(0.5, 0.5, "no first responses recorded", ha="center", va="center", fontsize=8,
+                       transform=right.transAxes)
         right.set_title(f"SLA attainment (first response within {data.sla_minutes} min)", fontsize=9)
         right.set_ylabel("% of tickets")
         right.tick_params(axis="x", rotation=45, labelsize=7)

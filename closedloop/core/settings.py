@@ -26,6 +26,8 @@ from closedloop.core.errors import ClosedloopError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+LAST_EXPORTS = "last-exports-folder"
+"""File in the home folder naming the export folder of the last run."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,22 @@ class Settings:
         batched with it (see topics/link/README.md); float32 vectors do not.
         """
         return os.environ.get("CLOSEDLOOP_LINK_INT8", "1").strip().lower() not in ("0", "false", "no")
+
+
+def record_exports_folder(settings: Settings) -> None:
+    """Remember which export folder the last run read (``closedloop summary`` names it)."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    (settings.home / LAST_EXPORTS).write_text(str(settings.data_dir) + "\n", encoding="utf-8")
+
+
+def exports_folder(settings: Settings) -> Path:
+    """The export folder the last run read, or the configured one when no run recorded it."""
+    recorded = settings.home / LAST_EXPORTS
+    if recorded.is_file():
+        text = recorded.read_text(encoding="utf-8").strip()
+        if text:
+            return Path(text)
+    return settings.data_dir
 
 
 def load_settings() -> Settings:

@@ -6,7 +6,7 @@ import textwrap
 
 import duckdb
 
-from closedloop.core.settings import load_settings
+from closedloop.core.settings import exports_folder, load_settings
 
 
 def _headlines(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
@@ -61,7 +61,7 @@ def summary_text() -> str:
     lines += [
         "=" * 60,
         f"warehouse   {settings.warehouse}",
-        f"exports     {settings.data_dir}",
+        f"exports     {exports_folder(settings)}",
         f"state       {settings.home}",
         "next        make dev            Dagster UI on http://127.0.0.1:3000 (lineage, checks, runs)",
         "            schema marts        what dashboards and reports read (any DuckDB client, e.g. Python duckdb)",

@@ -141,6 +141,10 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
     started = time.perf_counter()
     entity = ENTITIES[spec.entity]
     report = EntityReport(entity=spec.entity, files=find_files(spec, data_dirs))
+    if not report.files:
+        folders = ", ".join(str(d) for d in ([data_dirs] if isinstance(data_dirs, Path) else data_dirs))
+        log.warning(f"raw_{spec.entity}: no file matches {', '.join(spec.files)} in {folders}; "
+                    "nothing loaded (map the export in closedloop-sources.yml if it lives elsewhere)")
     before = _count(con, entity.table)
     for path in report.files:
         _load_file(con, spec, entity, path, report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import duckdb
@@ -181,3 +182,15 @@ def test_a_file_that_is_not_utf8_stops_the_load_with_an_error_naming_the_file(ex
     path.write_bytes(json.dumps(ticket(1)).encode() + b"\n" + b'{"id": 2, "subject": "caf\xe9"}\n')
     with pytest.raises(UnreadableFileError, match=r"tickets\.jsonl.*UTF-?8"):
         load_all(warehouse, export_dir)
+
+
+def test_a_source_that_matches_no_file_is_a_warning_naming_its_pattern(export_dir, warehouse, ticket, jsonl,
+                                                                       caplog):
+    jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1)])
+    with caplog.at_level(logging.WARNING, logger="closedloop.ingest"):
+        report = load_all(warehouse, export_dir)
+    assert report.entities["tickets"].rows_valid == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(w.startswith("raw_qa_audits: no file matches qa/*.csv in ") and str(export_dir) in w
+               for w in warnings), warnings
+    assert not any(w.startswith("raw_tickets:") for w in warnings)

@@ -77,6 +77,11 @@ def test_summary_lists_what_was_built_and_where_to_look(pipeline):
     assert "make dev" in out
 
 
+def test_summary_names_the_export_folder_the_run_read(pipeline):
+    lines = [line for line in pipeline["summary"].stdout.splitlines() if line.startswith("exports")]
+    assert lines == [f"exports     {pipeline['data']}"]
+
+
 def test_state_lives_under_closedloop_home_with_dagster_telemetry_off(pipeline):
     home = pipeline["home"]
     assert (home / "warehouse.duckdb").exists()

@@ -241,3 +241,20 @@ def test_with_the_backlog_link_marts_the_report_shows_the_share_its_items_lead_t
                                    check=True).stdout.split())
     assert "Support drove 2 of the 4 improvements" in text
     assert "Show pending withdrawals in the app" in text
+
+
+def test_a_warehouse_without_agent_replies_still_gets_its_report(demo_pipeline: dict[str, Any],
+                                                                 run_closedloop: Callable[..., Any],
+                                                                 tmp_path: Path) -> None:
+    """A feedback source with no agent replies: no quarter has a first response or an SLA rate."""
+    home = tmp_path / "state"
+    home.mkdir()
+    shutil.copyfile(demo_pipeline["home"] / "warehouse.duckdb", home / "warehouse.duckdb")
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute("update marts.fct_support_quarterly set sla_attainment_rate = null")
+        quarter = con.execute("select max(quarter_key) from marts.fct_support_quarterly "
+                              "where tickets_resolved > 0").fetchone()[0]
+    result = run_closedloop("report", "--quarter", quarter, "--out", str(tmp_path / "out"), home=home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "out" / f"report-{quarter}.pdf").stat().st_size > 0
