@@ -24,8 +24,8 @@ import dagster as dg
 
 from closedloop.core.settings import load_settings
 from orchestration.resources import ClosedloopResource
-from reports import Quarter, build_report
 from reports.data import WarehouseBusyError, has_data
+from reports.quarters import Quarter
 
 REPORT_MARTS = ("fct_support_quarterly", "fct_tickets", "fct_qa_audits", "fct_security_interventions",
                 "fct_deposit_recoveries", "fct_theme_weekly", "dim_themes")
@@ -56,6 +56,8 @@ def quarterly_report(context: dg.AssetExecutionContext, closedloop: ClosedloopRe
     """Write ``report-<quarter>.html`` and ``.pdf``; fails with the reason when the quarter has no data."""
     quarter = quarter_of_partition(context.partition_key)
     try:
+        from reports.build import build_report  # the renderers load when a report is built
+
         files = build_report(quarter, reports_dir(), closedloop.warehouse_path)
     except WarehouseBusyError as exc:  # the daily run is still writing: wait for it
         raise dg.RetryRequested(max_retries=BUSY_RETRIES, seconds_to_wait=BUSY_WAIT_SECONDS) from exc
