@@ -69,7 +69,7 @@ def prepare_raw(home: Path, tickets: int, seed: int) -> tuple[Path, dict[str, fl
 def raw_counts(warehouse: Path) -> dict[str, int]:
     """Rows per raw table."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in RAW_TABLES}  # type: ignore[index]
+        return {t: int(con.execute(f"select count(*) from raw.{t}").fetchall()[0][0]) for t in RAW_TABLES}
 
 
 def dbt_build(warehouse: Path, work: Path) -> tuple[float, dict[str, Any]]:

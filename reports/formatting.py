@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 NA = "n/a"
 
 
-def count(value: float | None) -> str:
-    """``3,355``."""
-    return NA if value is None else f"{round(value):,}"
+def _or_na(render: Callable[[float], str]) -> Callable[[float | None], str]:
+    """``render`` for a number, ``n/a`` for a missing one."""
+
+    def formatted(value: float | None) -> str:
+        return NA if value is None else render(value)
+
+    return formatted
 
 
-def minutes(value: float | None) -> str:
-    """``2.7 min``."""
-    return NA if value is None else f"{value:.1f} min"
-
-
-def rate(value: float | None) -> str:
-    """A share as a percentage with one decimal: ``92.2%``."""
-    return NA if value is None else f"{100 * value:.1f}%"
-
-
-def csat(value: float | None) -> str:
-    """A 1-5 average with two decimals: ``3.99``."""
-    return NA if value is None else f"{value:.2f}"
-
-
-def score(value: float | None) -> str:
-    """A 0-100 QA score with one decimal: ``81.3``."""
-    return NA if value is None else f"{value:.1f}"
-
-
-def days(value: float | None) -> str:
-    """``4.2 days``."""
-    return NA if value is None else f"{value:.1f} days"
+count = _or_na(lambda v: f"{round(v):,}")
+"""``3,355``."""
+minutes = _or_na(lambda v: f"{v:.1f} min")
+"""``2.7 min``."""
+rate = _or_na(lambda v: f"{100 * v:.1f}%")
+"""A share as a percentage with one decimal: ``92.2%``."""
+csat = _or_na(lambda v: f"{v:.2f}")
+"""A 1-5 average with two decimals: ``3.99``."""
+score = _or_na(lambda v: f"{v:.1f}")
+"""A 0-100 QA score with one decimal: ``81.3``."""
+days = _or_na(lambda v: f"{v:.1f} days")
+"""``4.2 days``."""
 
 
 FORMATS = {"count": count, "minutes": minutes, "rate": rate, "csat": csat, "score": score}
