@@ -320,6 +320,19 @@ def _typed(col: Column) -> str:
     return f"try_cast({col.name} AS {col.type})"
 
 
+def _kept(col: Column) -> str:
+    """The value a valid row keeps: typed, and ids in one form.
+
+    An id exported as a whole number with a fraction (``40011.0``, as spreadsheets and some JSON
+    writers write them) is that number (``40011``), so it never becomes a second record.
+    """
+    if col.type != "VARCHAR":
+        return f"__typed_{col.name}"
+    if col.name.endswith("_id"):
+        return rf"regexp_replace({col.name}, '^(-?[0-9]+)\.0+$', '\1')"
+    return col.name
+
+
 def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) -> int:
     """Define ``__candidates``, the batch's valid rows typed and redacted; return how many there are.
 
@@ -328,7 +341,7 @@ def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) ->
     """
     selects = ["rowid AS __rid"]
     for col in entity.columns:
-        selects.append(f"{col.name if col.type == 'VARCHAR' else f'__typed_{col.name}'} AS {col.name}")
+        selects.append(f"{_kept(col)} AS {col.name}")
         if col.redact:
             selects.append(f"__redacted_{col.name} AS {col.name}_redacted")
     literal = "'" + source.replace("'", "''") + "'"

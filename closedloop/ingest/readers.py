@@ -7,6 +7,7 @@ connectors' business (:mod:`closedloop.ingest.connectors`).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import queue
@@ -66,6 +67,8 @@ def file_format(path: Path, spec: SourceSpec) -> str:
 def read_batches(path: Path, spec: SourceSpec, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
     """Yield the records of ``path`` in batches; raise UnreadableFileError if it cannot be read."""
     fmt = file_format(path, spec)
+    if path.stat().st_size == 0:  # an empty export holds no records: nothing to load, nothing wrong
+        return
     try:
         if fmt == "jsonl":
             yield from _jsonl_batches(path, batch_rows)
@@ -132,12 +135,39 @@ def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
 def _jsonl_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
     """Stream lines with Arrow's CSV reader (one column, no quoting): fast and bounded in memory.
 
-    Falls back to reading line by line when a line contains the byte the fast path splits on.
+    Reads line by line instead when the file has what the fast path cannot take: a carriage return
+    that does not end a line (Arrow would split the record there and shift every later line number),
+    bytes that are not UTF-8 (Arrow would reject the whole file), or a line holding the byte the
+    fast path splits on.
     """
+    if not _plain_utf8_lines(path):
+        yield from _jsonl_batches_python(path, batch_rows)
+        return
     try:
         yield from _jsonl_batches_arrow(path, batch_rows)
     except _NeedsSlowPath:
         yield from _jsonl_batches_python(path, batch_rows)
+
+
+def _plain_utf8_lines(path: Path, chunk_bytes: int = 16 << 20) -> bool:
+    """Whether the file is valid UTF-8 and every carriage return in it ends a line (CRLF)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    previous = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_bytes):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return False
+            joined = previous + chunk
+            if joined.count(b"\r") != joined.count(b"\r\n") + joined.endswith(b"\r"):
+                return False
+            previous = chunk[-1:]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _NeedsSlowPath(Exception):
@@ -175,9 +205,22 @@ def _jsonl_batches_arrow(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[B
         yield Batch(table, True)
 
 
+def _decoded(line: bytes) -> str:
+    """A line as text; bytes that are not UTF-8 are shown escaped.
+
+    The escape (a backslash, ``x`` and two hex digits) is no JSON a parser accepts, so such a line is
+    quarantined with its bytes visible instead of failing the whole file.
+    """
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("utf-8", errors="backslashreplace")
+
+
 def _jsonl_batches_python(path: Path, batch_rows: int) -> Iterator[Batch]:
-    with path.open(encoding="utf-8") as handle:
-        numbered = ((n, line.rstrip("\r\n")) for n, line in enumerate(handle, start=1))
+    """Line by line, numbered by line feeds only (a lone carriage return stays inside its record)."""
+    with path.open("rb") as handle:
+        numbered = ((n, _decoded(line.rstrip(b"\n").removesuffix(b"\r"))) for n, line in enumerate(handle, start=1))
         nonblank = ((n, line) for n, line in numbered if line.strip())
         while chunk := list(islice(nonblank, batch_rows)):
             lines, texts = zip(*chunk, strict=True)

@@ -176,14 +176,6 @@ def test_reading_ahead_keeps_batch_order_and_raises_read_errors_in_place():
         next(ahead)
 
 
-def test_a_file_that_is_not_utf8_stops_the_load_with_an_error_naming_the_file(export_dir, warehouse, ticket):
-    path = export_dir / "zendesk/tickets.jsonl"
-    path.parent.mkdir()
-    path.write_bytes(json.dumps(ticket(1)).encode() + b"\n" + b'{"id": 2, "subject": "caf\xe9"}\n')
-    with pytest.raises(UnreadableFileError, match=r"tickets\.jsonl.*UTF-?8"):
-        load_all(warehouse, export_dir)
-
-
 def test_a_source_that_matches_no_file_is_a_warning_naming_its_pattern(export_dir, warehouse, ticket, jsonl,
                                                                        caplog):
     jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1)])

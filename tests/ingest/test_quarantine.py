@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -93,3 +94,47 @@ def test_csv_row_with_wrong_field_count_is_quarantined_by_line(export_dir, wareh
         (3, "tone_score", "not a number (ninety)"),
         (4, "(record)", "expected 10 fields, found 11"),
     ]
+
+
+def test_an_empty_export_file_loads_zero_rows_and_the_rest_still_loads(export_dir, warehouse, ticket, jsonl):
+    jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1)])
+    (export_dir / "zendesk/satisfaction_ratings.jsonl").write_bytes(b"")
+    report = load_all(warehouse, export_dir)
+    assert report.entities["satisfaction_ratings"].rows_read == 0
+    assert report.entities["satisfaction_ratings"].files, "the empty file was read, not skipped as missing"
+    assert _ticket_ids(warehouse) == ["1"]
+
+
+def test_a_line_that_is_not_utf8_is_quarantined_with_its_bytes_shown_and_the_rest_loads(export_dir, warehouse,
+                                                                                        ticket):
+    lines = [json.dumps(ticket(1)).encode(), json.dumps(ticket(2, subject="caf\u00e9")).encode().replace(
+        b"caf\\u00e9", b"caf\xe9"), json.dumps(ticket(3)).encode()]
+    (export_dir / "zendesk").mkdir(parents=True)
+    (export_dir / "zendesk/tickets.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    report = load_all(warehouse, export_dir)
+    assert _ticket_ids(warehouse) == ["1", "3"]
+    assert report.entities["tickets"].rows_quarantined == 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        line, field, reason, record = con.execute(
+            "SELECT source_line, field, reason, record FROM raw.quarantine").fetchone()
+    assert (line, field) == (2, "(record)")
+    assert reason.startswith("malformed JSON")
+    assert "caf\\xe9" in record
+
+
+def test_a_lone_carriage_return_splits_no_record_and_shifts_no_line_number(export_dir, warehouse, ticket):
+    first = json.dumps(ticket(1)).replace("Deposit not credited", "Deposit\rnot credited")
+    lines = [first, json.dumps(ticket(2)), '{"id": 3, "subject": "truncated']
+    (export_dir / "zendesk").mkdir(parents=True)
+    (export_dir / "zendesk/tickets.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+    load_all(warehouse, export_dir)
+    quarantined = _quarantine(warehouse)
+    assert [row[0] for row in quarantined if row[0] != 1] == [3], "the truncated record is on line 3"
+    assert len([row for row in quarantined if row[0] == 1]) <= 1, "the first record is one record"
+    assert "2" in _ticket_ids(warehouse)
+
+
+def test_an_id_exported_as_a_whole_number_with_a_fraction_is_the_same_ticket(export_dir, warehouse, ticket, jsonl):
+    jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(40011), ticket(40011.0, updated_at="2024-03-02T11:00:00Z")])
+    load_all(warehouse, export_dir)
+    assert _ticket_ids(warehouse) == ["40011"]
