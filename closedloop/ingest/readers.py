@@ -7,9 +7,9 @@ connectors' business (:mod:`closedloop.ingest.connectors`).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
+import mmap
 import queue
 import threading
 from collections.abc import Iterator
@@ -135,58 +135,65 @@ def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
 def _jsonl_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
     """Stream lines with Arrow's CSV reader (one column, no quoting): fast and bounded in memory.
 
-    Reads line by line instead when the file has what the fast path cannot take: a carriage return
-    that does not end a line (Arrow would split the record there and shift every later line number),
-    bytes that are not UTF-8 (Arrow would reject the whole file), or a line holding the byte the
-    fast path splits on.
+    Reads line by line instead when the file holds a carriage return (Arrow would split a record at
+    a lone one and shift every later line number), and goes on line by line after the lines already
+    read when Arrow meets a line holding the byte it splits on or bytes that are not UTF-8. Such a
+    line is kept with its bytes escaped (:func:`_decoded`), so it is quarantined and the rest of the
+    file loads.
     """
-    if not _plain_utf8_lines(path):
+    if _has_carriage_return(path):  # rare in JSON lines: Arrow would split records at a lone one
         yield from _jsonl_batches_python(path, batch_rows)
         return
+    lines_done = [0]
     try:
-        yield from _jsonl_batches_arrow(path, batch_rows)
+        yield from _jsonl_batches_arrow(path, batch_rows, lines_done)
     except _NeedsSlowPath:
-        yield from _jsonl_batches_python(path, batch_rows)
+        yield from _jsonl_batches_python(path, batch_rows, skip=lines_done[0])
 
 
-def _plain_utf8_lines(path: Path, chunk_bytes: int = 16 << 20) -> bool:
-    """Whether the file is valid UTF-8 and every carriage return in it ends a line (CRLF)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    previous = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(chunk_bytes):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                return False
-            joined = previous + chunk
-            if joined.count(b"\r") != joined.count(b"\r\n") + joined.endswith(b"\r"):
-                return False
-            previous = chunk[-1:]
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+def _has_carriage_return(path: Path) -> bool:
+    """Whether the file holds a carriage return anywhere (one memchr pass over a memory map, no copy)."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"\r") != -1
 
 
 class _NeedsSlowPath(Exception):
-    pass
+    """The fast path met a line it cannot read; the slow path goes on after the lines already yielded."""
 
 
-def _jsonl_batches_arrow(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
+def _jsonl_batches_arrow(path: Path, batch_rows: int = BATCH_ROWS, lines_done: list[int] | None = None
+                         ) -> Iterator[Batch]:
+    """Batches from Arrow's reader; ``lines_done[0]`` counts the lines yielded so far.
+
+    Raises:
+        _NeedsSlowPath: A line holds the delimiter byte, or bytes that are not UTF-8.
+    """
+    done = lines_done if lines_done is not None else [0]
+
     def on_invalid(row: pacsv.InvalidRow) -> str:
         raise _NeedsSlowPath
 
     # Small blocks, one thread: Arrow's streaming reader reads ahead, so the block size bounds memory.
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(column_names=["line"], block_size=8 << 20, use_threads=False),
-        parse_options=pacsv.ParseOptions(delimiter="\x01", quote_char=False, escape_char=False,
-                                         ignore_empty_lines=False, invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types={"line": pa.string()}, strings_can_be_null=False),
-    )
-    offset = 0
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=["line"], block_size=8 << 20, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter="\x01", quote_char=False, escape_char=False,
+                                             ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={"line": pa.string()}, strings_can_be_null=False),
+        )
+        for table in _arrow_tables(reader, batch_rows):
+            lines = pa.array(range(done[0] + 1, done[0] + table.num_rows + 1), pa.int64())
+            done[0] += table.num_rows
+            yield Batch(table.add_column(0, "source_line", lines), True)
+    except pa.ArrowInvalid as exc:
+        if "utf8" not in str(exc).lower():
+            raise
+        raise _NeedsSlowPath from exc
+
+
+def _arrow_tables(reader: pacsv.CSVStreamingReader, batch_rows: int) -> Iterator[pa.Table]:
+    """Arrow's record batches gathered into tables of at most about ``batch_rows`` lines."""
     pending: list[pa.RecordBatch] = []
     pending_rows = 0
     for record_batch in chain(reader, [None]):
@@ -197,12 +204,9 @@ def _jsonl_batches_arrow(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[B
                 continue
         if not pending_rows:
             break
-        lines = pa.array(range(offset + 1, offset + pending_rows + 1), pa.int64())
-        offset += pending_rows
         # Several chunks let DuckDB scan the batch on every core.
-        table = pa.Table.from_batches(pending).add_column(0, "source_line", lines)
+        yield pa.Table.from_batches(pending)
         pending, pending_rows = [], 0
-        yield Batch(table, True)
 
 
 def _decoded(line: bytes) -> str:
@@ -217,10 +221,14 @@ def _decoded(line: bytes) -> str:
         return line.decode("utf-8", errors="backslashreplace")
 
 
-def _jsonl_batches_python(path: Path, batch_rows: int) -> Iterator[Batch]:
-    """Line by line, numbered by line feeds only (a lone carriage return stays inside its record)."""
+def _jsonl_batches_python(path: Path, batch_rows: int, skip: int = 0) -> Iterator[Batch]:
+    """Line by line, numbered by line feeds only (a lone carriage return stays inside its record).
+
+    ``skip`` lines at the start were already read (by the fast path before it met a line it cannot take).
+    """
     with path.open("rb") as handle:
-        numbered = ((n, _decoded(line.rstrip(b"\n").removesuffix(b"\r"))) for n, line in enumerate(handle, start=1))
+        numbered = ((n, _decoded(line.rstrip(b"\n").removesuffix(b"\r")))
+                    for n, line in islice(enumerate(handle, start=1), skip, None))
         nonblank = ((n, line) for n, line in numbered if line.strip())
         while chunk := list(islice(nonblank, batch_rows)):
             lines, texts = zip(*chunk, strict=True)

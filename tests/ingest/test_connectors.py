@@ -14,7 +14,8 @@ import yaml
 
 from closedloop.core.errors import UnreadableFileError
 from closedloop.ingest import load_all
-from closedloop.ingest.readers import Batch, read_ahead
+from closedloop.ingest.config import load_config
+from closedloop.ingest.readers import Batch, read_ahead, read_batches
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
@@ -186,3 +187,15 @@ def test_a_source_that_matches_no_file_is_a_warning_naming_its_pattern(export_di
     assert any(w.startswith("raw_qa_audits: no file matches qa/*.csv in ") and str(export_dir) in w
                for w in warnings), warnings
     assert not any(w.startswith("raw_tickets:") for w in warnings)
+
+
+def test_a_bad_line_deep_in_a_large_file_reads_every_line_once_in_order(tmp_path, ticket):
+    """Past Arrow's first 8 MB block, the line-by-line reader takes over after the lines already read."""
+    path = tmp_path / "tickets.jsonl"
+    good = [json.dumps(ticket(i, description="x" * 300)).encode() for i in range(1, 30_001)]
+    path.write_bytes(b"\n".join([*good, b'{"id": 30001, "subject": "caf\xe9"}', good[0]]) + b"\n")
+    batches = list(read_batches(path, load_config()["tickets"], batch_rows=1_000))
+    lines = [n for b in batches for n in b.table.column("source_line").to_pylist()]
+    assert lines == list(range(1, 30_003))
+    texts = [t for b in batches for t in b.table.column("line").to_pylist()]
+    assert "caf\\xe9" in texts[30_000]
