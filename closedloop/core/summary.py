@@ -7,6 +7,7 @@ import textwrap
 import duckdb
 
 from closedloop.core.settings import exports_folder, load_settings
+from closedloop.core.warehouse import connect_read_only
 
 
 def _headlines(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
@@ -33,7 +34,7 @@ def summary_text() -> str:
     settings = load_settings()
     if not settings.warehouse.exists():
         return f"No warehouse yet at {settings.warehouse}: run `make run` (or `closedloop run`)."
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = connect_read_only(settings.warehouse)
     try:
         tables = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
