@@ -33,8 +33,7 @@ test: setup superset-venv chromium lint
 	$(BIN)/python -m pytest
 
 dev: setup
-	@mkdir -p $(DAGSTER_HOME)
-	@test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	@$(BIN)/python -c 'from closedloop.core.settings import prepare_environment; prepare_environment()'
 	CLOSEDLOOP_DATA=$${CLOSEDLOOP_DATA:-$(DEMO)} $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 # Superset 6.1 runs in its own virtualenv (pins and why: DEVELOPERS.md, "Superset"). Its packaging misses

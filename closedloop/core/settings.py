@@ -155,6 +155,32 @@ def exports_folder(settings: Settings) -> Path:
     return settings.data_dir
 
 
+DAGSTER_YAML_HEADER = "# Written by closedloop; delete this line to keep your own edits.\n"
+DAGSTER_YAML = DAGSTER_YAML_HEADER + """telemetry:
+  enabled: false
+# The project's loggers reach each run's log view in the Dagster UI.
+python_logs:
+  python_log_level: INFO
+  managed_python_loggers:
+    - closedloop
+# One writer per warehouse: assets in the pool run one at a time across runs (sensor, schedule, manual).
+concurrency:
+  pools:
+    default_limit: 1
+"""
+"""The instance configuration of ``$DAGSTER_HOME/dagster.yaml`` (Dagster's instance reference:
+https://docs.dagster.io/deployment/oss/dagster-yaml)."""
+
+
+def write_dagster_yaml(path: Path) -> None:
+    """Write :data:`DAGSTER_YAML` unless the file holds the user's own configuration (no header line)."""
+    if path.exists():
+        current = path.read_text(encoding="utf-8")
+        if current == DAGSTER_YAML or not current.startswith(DAGSTER_YAML_HEADER):
+            return
+    path.write_text(DAGSTER_YAML, encoding="utf-8")
+
+
 def load_settings() -> Settings:
     """Read settings from the environment."""
     home = Path(os.environ.get("CLOSEDLOOP_HOME", "state")).resolve()
@@ -165,16 +191,14 @@ def load_settings() -> Settings:
 def prepare_environment(settings: Settings | None = None) -> Settings:
     """Create the state folders and export the environment Dagster and dbt read.
 
-    Sets DAGSTER_HOME (with a dagster.yaml that turns telemetry off), CLOSEDLOOP_WAREHOUSE for
+    Sets DAGSTER_HOME (with the dagster.yaml of :data:`DAGSTER_YAML`), CLOSEDLOOP_WAREHOUSE for
     dbt's profile, dbt's log and target paths, and turns dbt's anonymous statistics off.
     """
     settings = settings or load_settings()
     for folder in (settings.home, settings.dagster_home, settings.dbt_logs, settings.cache, settings.logs,
                    settings.inbox):
         folder.mkdir(parents=True, exist_ok=True)
-    dagster_yaml = settings.dagster_home / "dagster.yaml"
-    if not dagster_yaml.exists():
-        dagster_yaml.write_text("telemetry:\n  enabled: false\n")
+    write_dagster_yaml(settings.dagster_home / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     os.environ["CLOSEDLOOP_HOME"] = str(settings.home)
     os.environ["CLOSEDLOOP_WAREHOUSE"] = str(settings.warehouse)
