@@ -79,6 +79,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "satisfaction_ratings": {"connector": "zendesk", "files": ["zendesk/satisfaction_ratings*.jsonl"]},
     "agents": {"connector": "zendesk", "files": ["zendesk/users*.jsonl"]},
     "groups": {"connector": "zendesk", "files": ["zendesk/groups*.jsonl"]},
+    "schedules": {"connector": "zendesk", "files": ["zendesk/schedules*.jsonl", "zendesk/schedules*.json"]},
+    "schedule_holidays": {"connector": "zendesk",
+                          "files": ["zendesk/schedule_holidays*.jsonl", "zendesk/schedule_holidays*.json"]},
+    "sla_policies": {"connector": "zendesk", "files": ["zendesk/sla_policies*.jsonl", "zendesk/sla_policies*.json"]},
     "backlog_items": {"connector": "jira", "files": ["jira/*.json"]},
     "qa_audits": {
         "connector": "generic",

@@ -205,9 +205,38 @@ def _zendesk_groups(spec: SourceSpec, batch: str) -> tuple[dict[str, str], str]:
     return exprs, f"(SELECT *, {js.select()} FROM {batch})"
 
 
+def _zendesk_schedules(spec: SourceSpec, batch: str) -> tuple[dict[str, str], str]:
+    """A schedule of ``GET /api/v2/business_hours/schedules``; its intervals stay one JSON array."""
+    js = _Shape("line")
+    keys = ("name", "time_zone", "created_at", "updated_at")
+    exprs = {k: js(f"$.{k}") for k in keys}
+    exprs["schedule_id"] = js("$.id")
+    exprs["intervals"] = js("$.intervals", "JSON")
+    return exprs, f"(SELECT *, {js.select()} FROM {batch})"
+
+
+def _zendesk_holidays(spec: SourceSpec, batch: str) -> tuple[dict[str, str], str]:
+    """A holiday of ``GET /api/v2/business_hours/schedules/{id}/holidays``, with its ``schedule_id`` added."""
+    js = _Shape("line")
+    exprs = {k: js(f"$.{k}") for k in ("schedule_id", "name", "start_date", "end_date")}
+    exprs["holiday_id"] = js("$.id")
+    return exprs, f"(SELECT *, {js.select()} FROM {batch})"
+
+
+def _zendesk_sla_policies(spec: SourceSpec, batch: str) -> tuple[dict[str, str], str]:
+    """A policy of ``GET /api/v2/slas/policies``; its filter and metrics stay JSON for dbt."""
+    js = _Shape("line")
+    exprs = {k: js(f"$.{k}") for k in ("title", "position", "created_at", "updated_at")}
+    exprs["policy_id"] = js("$.id")
+    exprs["filter"] = js("$.filter", "JSON")
+    exprs["policy_metrics"] = js("$.policy_metrics", "JSON")
+    return exprs, f"(SELECT *, {js.select()} FROM {batch})"
+
+
 _ZENDESK: dict[str, Callable[[SourceSpec, str], tuple[dict[str, str], str]]] = {
     "tickets": _zendesk_tickets, "ticket_events": _zendesk_events, "satisfaction_ratings": _zendesk_ratings,
-    "agents": _zendesk_agents, "groups": _zendesk_groups,
+    "agents": _zendesk_agents, "groups": _zendesk_groups, "schedules": _zendesk_schedules,
+    "schedule_holidays": _zendesk_holidays, "sla_policies": _zendesk_sla_policies,
 }
 """The SQL mapping of each entity the zendesk connector reads."""
 

@@ -115,6 +115,11 @@ SUITES: dict[str, list[Rule]] = {
     ],
     "agents": [Rule("ExpectColumnValuesToBeUnique", {"column": "agent_id"})],
     "groups": [Rule("ExpectColumnValuesToBeUnique", {"column": "group_id"})],
+    "schedules": [Rule("ExpectColumnValuesToBeUnique", {"column": "schedule_id"}),
+                  Rule("ExpectColumnValuesToNotBeNull", {"column": "time_zone"})],
+    "schedule_holidays": [Rule("ExpectColumnValuesToBeUnique", {"column": "holiday_id"}),
+                          Rule("ExpectColumnValuesToNotBeNull", {"column": "schedule_id"})],
+    "sla_policies": [Rule("ExpectColumnValuesToBeUnique", {"column": "policy_id"})],
 }
 
 

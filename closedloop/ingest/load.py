@@ -33,7 +33,8 @@ from closedloop.ingest.schema import ENTITIES, Column, Entity, create_all_sql, r
 log = logging.getLogger("closedloop.ingest")
 
 #: Loading order: dimensions first, then facts.
-LOAD_ORDER = ("groups", "agents", "tickets", "ticket_events", "satisfaction_ratings", "qa_audits", "backlog_items")
+LOAD_ORDER = ("groups", "agents", "tickets", "ticket_events", "satisfaction_ratings", "qa_audits", "backlog_items",
+              "schedules", "schedule_holidays", "sla_policies")
 
 
 @dataclass

@@ -32,6 +32,9 @@ ZENDESK_ARRAYS = {
     "satisfaction_ratings": "satisfaction_ratings",
     "agents": "users",
     "groups": "groups",
+    "schedules": "schedules",
+    "schedule_holidays": "holidays",
+    "sla_policies": "sla_policies",
 }
 
 

@@ -230,9 +230,56 @@ GROUPS = Entity(
     ),
 )
 
+SCHEDULES = Entity(
+    name="schedules",
+    key="schedule_id",
+    version=None,
+    description="One row per business-hours schedule of the help desk (Zendesk: business_hours/schedules).",
+    columns=(
+        Column("schedule_id", required=True),
+        Column("name"),
+        Column("time_zone", required=True, description="IANA time zone the intervals are in."),
+        Column("intervals", description="JSON array of {start_time, end_time}: minutes since Sunday 00:00."),
+        Column("created_at", "TIMESTAMP"),
+        Column("updated_at", "TIMESTAMP"),
+    ),
+)
+
+SCHEDULE_HOLIDAYS = Entity(
+    name="schedule_holidays",
+    key="holiday_id",
+    version=None,
+    description="One row per holiday of one schedule (a closed date range, both ends included).",
+    columns=(
+        Column("holiday_id", required=True),
+        Column("schedule_id", required=True),
+        Column("name"),
+        Column("start_date", "TIMESTAMP", required=True, description="First closed day (a date)."),
+        Column("end_date", "TIMESTAMP", required=True, description="Last closed day (a date)."),
+    ),
+    checks=(("end_date", "start_date"),),
+)
+
+SLA_POLICIES = Entity(
+    name="sla_policies",
+    key="policy_id",
+    version=None,
+    description="One row per SLA policy, in the help desk's matching order (Zendesk: slas/policies).",
+    columns=(
+        Column("policy_id", required=True),
+        Column("title"),
+        Column("position", "INTEGER", description="Matching order: the first policy whose filter matches applies."),
+        Column("filter", description="JSON object {all: [conditions], any: [conditions]}."),
+        Column("policy_metrics", description="JSON array of {priority, metric, target, business_hours}."),
+        Column("created_at", "TIMESTAMP"),
+        Column("updated_at", "TIMESTAMP"),
+    ),
+)
+
 ENTITIES: dict[str, Entity] = {
     e.name: e
-    for e in (TICKETS, TICKET_EVENTS, SATISFACTION_RATINGS, QA_AUDITS, BACKLOG_ITEMS, AGENTS, GROUPS)
+    for e in (TICKETS, TICKET_EVENTS, SATISFACTION_RATINGS, QA_AUDITS, BACKLOG_ITEMS, AGENTS, GROUPS,
+              SCHEDULES, SCHEDULE_HOLIDAYS, SLA_POLICIES)
 }
 
 BOOKKEEPING = (

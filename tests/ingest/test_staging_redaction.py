@@ -28,6 +28,10 @@ NOT_FREE_TEXT: dict[str, set[str]] = {
     "backlog_items": {"item_id", "item_type", "status", "status_category", "priority", "parent_key"},
     "agents": {"agent_id", "name", "role", "default_group_id"},  # agents' display names, kept for dashboards
     "groups": {"group_id", "name"},
+    # help-desk configuration: schedule and policy names, time zones, JSON of intervals and filters
+    "schedules": {"schedule_id", "name", "time_zone", "intervals"},
+    "schedule_holidays": {"holiday_id", "schedule_id", "name"},
+    "sla_policies": {"policy_id", "title", "filter", "policy_metrics"},
 }
 
 
