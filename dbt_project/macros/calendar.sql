@@ -20,3 +20,33 @@
     (cast({{ dbt.split_part(text_expression, "':'", 1) }} as {{ dbt.type_int() }}) * 60
      + cast({{ dbt.split_part(text_expression, "':'", 2) }} as {{ dbt.type_int() }}))
 {%- endmacro %}
+
+{#
+  Time zones. Timestamps in the warehouse are UTC without a zone; a schedule's hours are wall
+  time in its IANA time zone. DuckDB's ICU extension (built in, no download) knows the zones and
+  their daylight-saving rules: timezone(zone, timestamp) reads a zone-less timestamp as wall time
+  in that zone, timezone(zone, timestamptz) gives the wall time of an instant there.
+#}
+{% macro utc_to_local(utc_timestamp, time_zone) -%}
+    {{ return(adapter.dispatch('utc_to_local', 'closedloop')(utc_timestamp, time_zone)) }}
+{%- endmacro %}
+
+{% macro default__utc_to_local(utc_timestamp, time_zone) -%}
+    timezone({{ time_zone }}, timezone('UTC', {{ utc_timestamp }}))
+{%- endmacro %}
+
+{% macro snowflake__utc_to_local(utc_timestamp, time_zone) -%}
+    convert_timezone('UTC', {{ time_zone }}, {{ utc_timestamp }})
+{%- endmacro %}
+
+{% macro local_to_utc(local_timestamp, time_zone) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'closedloop')(local_timestamp, time_zone)) }}
+{%- endmacro %}
+
+{% macro default__local_to_utc(local_timestamp, time_zone) -%}
+    timezone('UTC', timezone({{ time_zone }}, {{ local_timestamp }}))
+{%- endmacro %}
+
+{% macro snowflake__local_to_utc(local_timestamp, time_zone) -%}
+    convert_timezone({{ time_zone }}, 'UTC', {{ local_timestamp }})
+{%- endmacro %}

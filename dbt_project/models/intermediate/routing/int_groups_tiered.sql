@@ -21,6 +21,12 @@ tiers as (
 
 ),
 
+tier_schedules as (
+
+    select * from {{ ref('int_tier_schedules_resolved') }}
+
+),
+
 tiered as (
 
     select
@@ -29,12 +35,14 @@ tiered as (
         group_tiers.tier,
         tiers.tier_level,
         tiers.is_human,
-        tiers.schedule_id
+        tier_schedules.schedule_id
     from groups
     left join group_tiers
         on lower(trim(groups.group_name)) = group_tiers.group_name_key
     left join tiers
         on group_tiers.tier = tiers.tier
+    left join tier_schedules
+        on group_tiers.tier = tier_schedules.tier
 
 )
 

@@ -34,6 +34,12 @@ tiers as (
 
 ),
 
+tier_schedules as (
+
+    select * from {{ ref('int_tier_schedules_resolved') }}
+
+),
+
 group_events as (
 
     select
@@ -124,7 +130,8 @@ periods as (
         entries.group_id,
         tiers.tier_level,
         tiers.is_human,
-        tiers.schedule_id,
+        tier_schedules.schedule_id,
+        tier_schedules.time_zone,
         case
             when entries.period_number = 1 then tickets.created_at
             else entries.changed_at
@@ -144,6 +151,8 @@ periods as (
         on entries.ticket_id = tickets.ticket_id
     left join tiers
         on entries.tier = tiers.tier
+    left join tier_schedules
+        on entries.tier = tier_schedules.tier
 
 )
 

@@ -1,14 +1,18 @@
 {#
-  The business-hours clock. Every schedule's every calendar day is cut into consecutive
-  intervals from 00:00 to 24:00, open or closed (a weekend day, or a holiday for a schedule
-  that observes holidays, is one closed interval). Each interval carries the open minutes the
-  schedule has accumulated since the start of the calendar before it (open_minutes_before).
+  The business-hours clock. Every schedule's every local calendar day is cut into consecutive
+  intervals from local 00:00 to 24:00, open or closed (a weekend day, or one of the schedule's
+  holidays, is one closed interval). The bounds are wall time in the schedule's time zone,
+  converted to UTC instants (macro local_to_utc), so a schedule open 09:00-17:00 in
+  America/Los_Angeles opens at 17:00 UTC in winter and 16:00 UTC in summer, and a 24/7 day is
+  23 hours long on the day clocks spring forward and 25 on the day they fall back. Each interval
+  carries the open minutes the schedule has accumulated since the start of the calendar before
+  it (open_minutes_before).
 
   The business minutes between two timestamps under a schedule are then
   position(end) - position(start), where position(ts) = open_minutes_before of the interval
   holding ts, plus the minutes of it elapsed by ts if it is open. Each timestamp matches one
-  interval through an equality join on (schedule, day), not a range join over every open
-  interval a long ticket spans.
+  interval through an equality join on (schedule, local day of ts), not a range join over every
+  open interval a long ticket spans.
 #}
 with
 
@@ -23,26 +27,22 @@ days as (
 
 schedules as (
 
-    select schedule_id, observes_holidays
-    from {{ ref('business_schedules') }}
+    select schedule_id, time_zone
+    from {{ ref('int_schedules_resolved') }}
 
 ),
 
 hours as (
 
-    select
-        schedule_id,
-        iso_day_of_week,
-        {{ clock_text_to_minutes('opens_at') }} as opens_minute,
-        {{ clock_text_to_minutes('closes_at') }} as closes_minute
-    from {{ ref('schedule_hours') }}
+    select schedule_id, iso_day_of_week, opens_minute, closes_minute
+    from {{ ref('int_schedule_weekly_hours') }}
 
 ),
 
 holidays as (
 
-    select distinct holiday_date
-    from {{ ref('holidays') }}
+    select schedule_id, holiday_date
+    from {{ ref('int_schedule_holidays_listed') }}
 
 ),
 
@@ -50,13 +50,15 @@ schedule_days as (
 
     select
         schedules.schedule_id,
+        schedules.time_zone,
         days.date_day,
         days.iso_day_of_week,
-        schedules.observes_holidays and holidays.holiday_date is not null as is_holiday
+        holidays.holiday_date is not null as is_holiday
     from schedules
     cross join days
     left join holidays
-        on days.date_day = holidays.holiday_date
+        on schedules.schedule_id = holidays.schedule_id
+        and days.date_day = holidays.holiday_date
 
 ),
 
@@ -118,26 +120,57 @@ pieces as (
 
 ),
 
+bounded as (
+
+    select
+        pieces.schedule_id,
+        schedules.time_zone,
+        pieces.date_day,
+        pieces.start_minute,
+        pieces.is_open,
+        {{ local_to_utc(
+            dbt.dateadd('minute', 'pieces.start_minute', dbt.cast('pieces.date_day', dbt.type_timestamp())),
+            'schedules.time_zone') }} as interval_start_at,
+        {{ local_to_utc(
+            dbt.dateadd('minute', 'pieces.end_minute', dbt.cast('pieces.date_day', dbt.type_timestamp())),
+            'schedules.time_zone') }} as interval_end_at
+    from pieces
+    inner join schedules
+        on pieces.schedule_id = schedules.schedule_id
+
+),
+
+measured as (
+
+    select
+        *,
+        case
+            when is_open then cast({{ minutes_between('interval_start_at', 'interval_end_at') }} as {{ dbt.type_bigint() }})
+            else 0
+        end as open_minutes
+    from bounded
+
+),
+
 positioned as (
 
     select
         schedule_id,
+        time_zone,
         date_day,
-        {{ dbt.dateadd('minute', 'start_minute', dbt.cast('date_day', dbt.type_timestamp())) }}
-            as interval_start_at,
-        {{ dbt.dateadd('minute', 'end_minute', dbt.cast('date_day', dbt.type_timestamp())) }}
-            as interval_end_at,
+        interval_start_at,
+        interval_end_at,
         is_open,
-        case when is_open then end_minute - start_minute else 0 end as open_minutes,
+        open_minutes,
         cast(coalesce(
-            sum(case when is_open then end_minute - start_minute else 0 end) over (
+            sum(open_minutes) over (
                 partition by schedule_id
                 order by date_day, start_minute
                 rows between unbounded preceding and 1 preceding
             ),
             0
         ) as {{ dbt.type_bigint() }}) as open_minutes_before
-    from pieces
+    from measured
 
 )
 

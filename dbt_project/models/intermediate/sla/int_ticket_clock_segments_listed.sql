@@ -120,6 +120,7 @@ segments as (
         periods.period_number,
         periods.tier,
         periods.schedule_id,
+        periods.time_zone,
         case
             when periods.period_start_at > clocks.clock_start_at then periods.period_start_at
             else clocks.clock_start_at
