@@ -17,6 +17,7 @@ from closedloop.demo import truth
 from closedloop.demo.attributes import Attributes, plan_attributes
 from closedloop.demo.backlog import issue_record, key_rate, plan_backlog
 from closedloop.demo.common import Clock, Period, py_stream
+from closedloop.demo.helpdesk_config import write_helpdesk_config
 from closedloop.demo.people import GROUP_IDS, GROUP_NAMES, Staff, build_staff, user_record
 from closedloop.demo.tickets import TicketBuilder
 from closedloop.demo.timeline import arrivals, build_timeline
@@ -149,7 +150,8 @@ def generate(
         for gid, name in zip(GROUP_IDS, GROUP_NAMES, strict=True):
             record = {"id": gid, "name": name, "created_at": clock.iso(period.start_ts - 400 * 86_400)}
             handle.write(dumps(record) + "\n")
-    stages.done(f"people: {len(staff.agents)} users, {len(GROUP_IDS)} groups")
+    write_helpdesk_config(zendesk, clock.iso(period.start_ts - 400 * 86_400), clock.iso(period.start_ts - 399 * 86_400))
+    stages.done(f"people: {len(staff.agents)} users, {len(GROUP_IDS)} groups, schedules and SLA policies")
 
     timeline = build_timeline(seed, period, quarters)
     created, theme = arrivals(seed, timeline, tickets)

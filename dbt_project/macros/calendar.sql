@@ -50,3 +50,8 @@
 {% macro snowflake__local_to_utc(local_timestamp, time_zone) -%}
     convert_timezone({{ time_zone }}, 'UTC', {{ local_timestamp }})
 {%- endmacro %}
+
+{#- Order of ticket priorities for SLA conditions: low 1, normal 2, high 3, urgent 4. -#}
+{% macro priority_rank(expression) -%}
+    case lower({{ expression }}) when 'low' then 1 when 'normal' then 2 when 'high' then 3 when 'urgent' then 4 end
+{%- endmacro %}

@@ -137,6 +137,40 @@ def test_every_ticket_matches_its_planted_facts(
     assert not misses, f"{len(misses)} ticket facts differ from truth/tickets.csv:\n" + "\n".join(misses[:40])
 
 
+
+def test_sla_events_agree_with_every_ticket_s_first_response_sla(
+    demo: tuple[Path, Path], mart: Callable[..., list[dict[str, Any]]]
+) -> None:
+    """The demo's SLA policy and schedules come from its exports; fct_sla_events and fct_tickets agree."""
+    _, warehouse = demo
+    loaded = mart(warehouse, "select (select count(*) from raw.schedules) as schedules, "
+                             "(select count(*) from raw.schedule_holidays) as holidays, "
+                             "(select count(*) from raw.sla_policies) as policies")
+    assert loaded == [{"schedules": 2, "holidays": 22, "policies": 1}]
+    disagreements = mart(warehouse, """
+        select t.ticket_id, t.sla_status, t.sla_target_minutes, e.sla_status as event_status,
+            e.target_minutes, e.elapsed_minutes, t.first_response_business_minutes
+        from marts.fct_tickets as t
+        left join marts.fct_sla_events as e
+            on t.ticket_id = e.ticket_id and e.metric = 'first_reply_time'
+        where e.ticket_id is null
+            or e.sla_status <> t.sla_status
+            or e.target_minutes <> t.sla_target_minutes
+            or e.policy_id <> '360000000301'
+            or (t.sla_status <> 'not_applicable'
+                and e.elapsed_minutes is distinct from t.first_response_business_minutes)
+        limit 5""")
+    assert disagreements == []
+    attainment = mart(warehouse, """
+        select count(*) filter (where sla_status = 'met') as met,
+            count(*) filter (where sla_status = 'breached') as breached
+        from marts.fct_sla_events as e
+        where metric = 'first_reply_time'
+            and ticket_id in (select ticket_id from marts.fct_tickets)""")
+    quarterly = mart(warehouse, "select sum(sla_applicable_tickets - sla_breached_tickets) as met, "
+                                "sum(sla_breached_tickets) as breached from marts.fct_support_quarterly")
+    assert attainment == quarterly
+
 def test_minutes_to_security_intervention_match_every_case(
     demo: tuple[Path, Path], mart: Callable[..., list[dict[str, Any]]]
 ) -> None:

@@ -2,12 +2,13 @@
   One row per ticket: its first-response, next-reply, first- and full-resolution times, in
   calendar and business minutes, and the first-response SLA.
 
-  The SLA tier is the tier that owned the ticket when the first response was given (it owns the
-  promise); without a first response, the tier that owns the ticket now. The target is the most
-  specific sla_policies row for (priority, tier), else var default_first_response_target_minutes.
-  The target is compared with business minutes (equal to calendar minutes for 24/7 tiers).
-  A ticket without a human first response has no SLA outcome (not_applicable): the bot
-  answered it, or it was solved without a public reply.
+  The SLA tier and policy come from int_ticket_sla_policies_matched (the first policy whose
+  filter the ticket matches); the target is that policy's first_reply_time target for the
+  ticket's priority, compared with business minutes when the target is in business hours (the
+  seed's always are; equal to calendar minutes for 24/7 tiers), else calendar minutes. A ticket
+  without a human first response, or without a first-reply target, has no SLA outcome
+  (not_applicable): the bot answered it, it was solved without a public reply, or no policy
+  applies. fct_sla_events holds this same first_reply_time outcome beside the other metrics.
 #}
 with
 
@@ -38,23 +39,23 @@ responses as (
 
 ),
 
-paths as (
+matched as (
 
-    select ticket_id, final_tier
-    from {{ ref('int_ticket_tier_paths_aggregated') }}
+    select * from {{ ref('int_ticket_sla_policies_matched') }}
+
+),
+
+first_reply_targets as (
+
+    select policy_id, priority, target_minutes, in_business_hours
+    from {{ ref('int_sla_policies_resolved') }}
+    where metric = 'first_reply_time'
 
 ),
 
 segments as (
 
     select * from {{ ref('int_ticket_clock_segments_measured') }}
-
-),
-
-policies as (
-
-    select * from {{ ref('sla_policies') }}
-    where sla_metric = 'first_response'
 
 ),
 
@@ -69,24 +70,9 @@ clock_totals as (
         sum(case when clock_name = 'first_resolution' then business_minutes end)
             as first_resolution_business_minutes,
         sum(case when clock_name = 'full_resolution' then business_minutes end)
-            as full_resolution_business_minutes,
-        max(case when clock_name = 'first_response' then period_number end)
-            as first_response_period_number
+            as full_resolution_business_minutes
     from segments
     group by ticket_id
-
-),
-
-response_tiers as (
-
-    select
-        segments.ticket_id,
-        segments.tier as first_response_tier
-    from segments
-    inner join clock_totals
-        on segments.ticket_id = clock_totals.ticket_id
-        and segments.clock_name = 'first_response'
-        and segments.period_number = clock_totals.first_response_period_number
 
 ),
 
@@ -97,7 +83,8 @@ timed as (
         tickets.priority,
         responses.first_response_at,
         responses.first_response_agent_id,
-        coalesce(response_tiers.first_response_tier, paths.final_tier) as sla_tier,
+        matched.sla_tier,
+        matched.policy_id as sla_policy_id,
         case
             when responses.first_response_at is not null
                 then {{ minutes_between('tickets.created_at', 'responses.first_response_at') }}
@@ -133,30 +120,10 @@ timed as (
     from tickets
     left join responses
         on tickets.ticket_id = responses.ticket_id
-    left join paths
-        on tickets.ticket_id = paths.ticket_id
+    left join matched
+        on tickets.ticket_id = matched.ticket_id
     left join clock_totals
         on tickets.ticket_id = clock_totals.ticket_id
-    left join response_tiers
-        on tickets.ticket_id = response_tiers.ticket_id
-
-),
-
-matched_policies as (
-
-    select
-        timed.ticket_id,
-        policies.target_minutes,
-        row_number() over (
-            partition by timed.ticket_id
-            order by
-                case when policies.tier = timed.sla_tier then 1 else 0 end desc,
-                case when policies.priority = timed.priority then 1 else 0 end desc
-        ) as specificity_rank
-    from timed
-    inner join policies
-        on (policies.tier = timed.sla_tier or policies.tier = '*')
-        and (policies.priority = timed.priority or policies.priority = '*')
 
 ),
 
@@ -175,21 +142,22 @@ applied as (
         timed.full_resolution_minutes,
         timed.full_resolution_business_minutes,
         timed.sla_tier,
-        cast(
-            coalesce(matched_policies.target_minutes, {{ var('default_first_response_target_minutes') }})
-            as {{ dbt.type_int() }}
-        ) as sla_target_minutes,
+        timed.sla_policy_id,
+        cast(targets.target_minutes as {{ dbt.type_int() }}) as sla_target_minutes,
+        targets.in_business_hours as sla_in_business_hours,
         case
-            when timed.first_response_at is null then 'not_applicable'
-            when timed.first_response_business_minutes
-                > coalesce(matched_policies.target_minutes, {{ var('default_first_response_target_minutes') }})
+            when timed.first_response_at is null or targets.target_minutes is null then 'not_applicable'
+            when case
+                    when targets.in_business_hours then timed.first_response_business_minutes
+                    else timed.first_response_minutes
+                end > targets.target_minutes
                 then 'breached'
             else 'met'
         end as sla_status
     from timed
-    left join matched_policies
-        on timed.ticket_id = matched_policies.ticket_id
-        and matched_policies.specificity_rank = 1
+    left join first_reply_targets as targets
+        on timed.sla_policy_id = targets.policy_id
+        and timed.priority = targets.priority
 
 )
 
