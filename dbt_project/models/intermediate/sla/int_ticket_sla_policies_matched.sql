@@ -101,7 +101,7 @@ evaluated as (
                     (sla_tiers.sla_tier = conditions.value) = (conditions.operator = 'is')
                 when 'current_tags' then
                     (len(list_intersect(
-                        coalesce(from_json(sla_tiers.tags, '["VARCHAR"]'), []),
+                        coalesce(try(from_json(sla_tiers.tags, '["VARCHAR"]')), []),
                         string_split(trim(conditions.value), ' ')
                     )) > 0) = (conditions.operator = 'includes')
             end,
