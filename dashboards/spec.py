@@ -76,8 +76,8 @@ PRODUCT = Dashboard(
                     width=12),),
         (rows_table("Linked backlog items (accepted links) and their status", LINKS,
                     ["theme_name", "item_id", "item_summary", "item_type", "item_status", "link_type", "score"],
-                    "score", row_limit=50, where="is_accepted", formats={"score": ".2f"}, width=8),
-         pie("Accepted links by how they were found", LINKS, "link_type", "links", width=4, where="is_accepted")),
+                    "score", row_limit=50, where_true="is_accepted", formats={"score": ".2f"}, width=8),
+         pie("Accepted links by how they were found", LINKS, "link_type", "links", width=4, where_true="is_accepted")),
     ),
     extra_filters=(("Theme", "theme_name", THEME_TICKETS.name),),
 )
