@@ -95,6 +95,6 @@ def rows_table(title: str, dataset: Dataset, columns: list[str], order_by: str, 
                  {"query_mode": "raw", "groupby": [], "metrics": [], "all_columns": columns,
                   "column_config": {c: {"d3NumberFormat": f} for c, f in (formats or {}).items()},
                   "order_by_cols": [f'["{order_by}", {str(ascending).lower()}]'], "row_limit": row_limit,
-                  "server_pagination": False,
+                  "server_pagination": False, "allow_render_html": True,
                   "include_search": False, "table_timestamp_format": "%Y-%m-%d"},
                  **kwargs)
