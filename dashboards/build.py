@@ -38,13 +38,21 @@ def slugify(text: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in text.lower()).strip("_")
 
 
+# DuckDB settings of Superset's connection (https://duckdb.org/docs/stable/configuration/overview):
+# no files but the serving copy (read_csv, COPY ... TO, ATTACH, INSTALL/LOAD all fail), and no SET
+# that could turn that back on. duckdb-engine passes ``config`` to ``duckdb.connect``.
+DUCKDB_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
+                 "autoload_known_extensions": False, "allow_community_extensions": False,
+                 "lock_configuration": True}
+
+
 def database_yaml() -> dict[str, Any]:
-    """The DuckDB database, opened read-only (the URI placeholder is filled in at import)."""
+    """The DuckDB database, read-only and without external access (the URI placeholder is filled in at import)."""
     return {"database_name": DATABASE_NAME, "sqlalchemy_uri": URI_PLACEHOLDER, "cache_timeout": None,
             "expose_in_sqllab": False, "allow_run_async": False, "allow_ctas": False, "allow_cvas": False,
             "allow_dml": False, "allow_file_upload": False,
-            "extra": {"engine_params": {"connect_args": {"read_only": True}}, "metadata_params": {},
-                      "schemas_allowed_for_file_upload": []},
+            "extra": {"engine_params": {"connect_args": {"read_only": True, "config": DUCKDB_CONFIG}},
+                      "metadata_params": {}, "schemas_allowed_for_file_upload": []},
             "uuid": stable_uuid("database", DATABASE_NAME), "version": VERSION}
 
 
@@ -70,8 +78,9 @@ def dataset_yaml(dataset: Dataset, columns: list[tuple[str, str]]) -> dict[str, 
 def chart_yaml(chart: Chart, dashboard: Dashboard, dataset: Dataset) -> dict[str, Any]:
     """A chart; every chart on a dated dataset carries a TEMPORAL_RANGE filter the date filter fills."""
     filters: list[dict[str, Any]] = [NO_TIME_FILTER] if dataset.time_column else []
-    if chart.where:
-        filters.append({"clause": "WHERE", "expressionType": "SQL", "sqlExpression": chart.where})
+    if chart.where_true:
+        filters.append({"clause": "WHERE", "subject": chart.where_true, "operator": "==", "comparator": True,
+                        "expressionType": "SIMPLE"})
     params = {"viz_type": chart.viz_type, "adhoc_filters": filters,
               "time_range": "No filter", "color_scheme": "supersetColors", **chart.params}
     return {"slice_name": chart.title, "description": None, "certified_by": None, "certification_details": None,

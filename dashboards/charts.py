@@ -23,7 +23,8 @@ class Chart:
         params: Form data specific to the chart (metrics, x axis, ...).
         width: Width in the 12-column grid.
         height: Height in grid units (8 px).
-        where: Extra SQL condition on the dataset's rows, if any.
+        where_true: A boolean column the rows must have true, if any (a saved column, not SQL: a
+            Viewer's chart requests carry no SQL, see :mod:`dashboards.superset_guard`).
     """
 
     title: str
@@ -32,7 +33,7 @@ class Chart:
     params: dict[str, Any]
     width: int = 6
     height: int = 50
-    where: str | None = None
+    where_true: str | None = None
 
 
 def line(title: str, dataset: Dataset, metrics: list[str], groupby: list[str] | None = None, grain: str = "P1W",
@@ -94,6 +95,6 @@ def rows_table(title: str, dataset: Dataset, columns: list[str], order_by: str, 
                  {"query_mode": "raw", "groupby": [], "metrics": [], "all_columns": columns,
                   "column_config": {c: {"d3NumberFormat": f} for c, f in (formats or {}).items()},
                   "order_by_cols": [f'["{order_by}", {str(ascending).lower()}]'], "row_limit": row_limit,
-                  "server_pagination": False,
+                  "server_pagination": False, "allow_render_html": True,
                   "include_search": False, "table_timestamp_format": "%Y-%m-%d"},
                  **kwargs)

@@ -48,6 +48,21 @@ class Dataset:
     time_column: str | None = "date_day"
 
 
+def _escaped(sql: str) -> str:
+    return ("replace(replace(replace(replace(cast(" + sql + " as varchar), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), "
+            "'\"', '&quot;')")
+
+
+def html_link(url: str, text: str) -> str:
+    """SQL for an HTML link to ``url`` showing ``text`` (both SQL expressions, escaped); the text alone without url.
+
+    Table charts render it as a link (``allow_render_html``): the drill-through from a row to the
+    ticket in the help desk or the item in the tracker (the marts' ``ticket_url`` / ``item_url``).
+    """
+    return (f"case when {url} is null then {_escaped(text)} else '<a href=\"' || {_escaped(url)} || "
+            f"'\" target=\"_blank\" rel=\"noopener noreferrer\">' || {_escaped(text)} || '</a>' end")
+
+
 def _ratio(numerator: str, denominator: str) -> str:
     return (f"SUM(CASE WHEN {numerator} THEN 1 ELSE 0 END) * 1.0 "
             f"/ NULLIF(SUM(CASE WHEN {denominator} THEN 1 ELSE 0 END), 0)")
@@ -139,8 +154,9 @@ from marts.fct_theme_weekly as w join marts.dim_themes as th on th.theme_id = w.
 THEME_EXAMPLES = Dataset(
     name="cl_theme_examples",
     description="One row per representative ticket of a theme, with its redacted subject and body.",
-    sql="""select th.theme_name, ex.ticket_id, t.solved_date as date_day, t.channel, t.language,
-       t.final_tier as tier, t.subject, left(t.body, 240) as body_redacted
+    sql=f"""select th.theme_name, ex.ticket_id, t.solved_date as date_day, t.channel, t.language,
+       t.final_tier as tier, t.subject, left(t.body, 240) as body_redacted, t.ticket_url,
+       {html_link("t.ticket_url", "ex.ticket_id")} as ticket
 from marts.dim_themes as th,
      unnest(cast(json(th.representative_ticket_ids) as varchar[])) as ex(ticket_id)
 join marts.fct_tickets as t on t.ticket_id = ex.ticket_id""",
@@ -215,9 +231,9 @@ from marts.fct_deposit_recoveries""",
 LINKS = Dataset(
     name="cl_theme_backlog_links",
     description="One row per theme x backlog item link (marts.fct_theme_backlog_links); date_day: item created.",
-    sql="""select cast(item_created_at as date) as date_day, theme_id, theme_name, item_id, item_summary, item_type,
+    sql=f"""select cast(item_created_at as date) as date_day, theme_id, theme_name, item_id, item_summary, item_type,
        item_status, cast(item_shipped_at as date) as shipped_date, link_type, score, evidence, is_confirmed,
-       is_accepted
+       is_accepted, item_url, {html_link("item_url", "item_id")} as item
 from marts.fct_theme_backlog_links""",
     metrics=(
         Metric("links", "Links", "COUNT(*)", ",d"),
@@ -261,8 +277,9 @@ IMPACT = Dataset(
     name="cl_improvement_impact",
     description="One row per shipped item with its theme's weekly tickets before and after "
                 "(marts.fct_improvement_impact); date_day: shipped.",
-    sql="""select cast(shipped_at as date) as date_day, item_id, item_summary, theme_name, is_support_driven,
-       weekly_tickets_before, weekly_tickets_after, change_pct, p_value, is_significant_drop
+    sql=f"""select cast(shipped_at as date) as date_day, item_id, item_summary, theme_name, is_support_driven,
+       weekly_tickets_before, weekly_tickets_after, change_pct, p_value, is_significant_drop, item_url,
+       {html_link("item_url", "item_id")} as item
 from marts.fct_improvement_impact""",
     metrics=(
         Metric("weekly_before", "Weekly tickets before", "AVG(weekly_tickets_before)", ".1f"),

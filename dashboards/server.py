@@ -36,10 +36,17 @@ log = logging.getLogger("closedloop.dashboards")
 SUPERSET_VERSION = "6.1.0"
 HOST = "127.0.0.1"
 SETUP_SCRIPT = Path(__file__).resolve().parent / "superset_setup.py"
+GUARD_DIR = Path(__file__).resolve().parent  # superset_guard.py, imported by the generated config
 
 CONFIG_TEMPLATE = '''"""Superset configuration written by `closedloop dashboards up` (do not edit; it is rewritten)."""
 import os
+import sys
 
+sys.path.insert(0, "{dashboards}")
+from superset_guard import security_manager_class  # noqa: E402
+
+# Viewers query the datasets' saved columns and metrics only (no ad-hoc SQL); see superset_guard.py.
+CUSTOM_SECURITY_MANAGER = security_manager_class()
 SECRET_KEY = os.environ["SUPERSET_SECRET_KEY"]
 SQLALCHEMY_DATABASE_URI = "sqlite:///{home}/superset.db"
 DATA_DIR = "{home}"
@@ -193,7 +200,7 @@ def up(settings: Settings, wait_seconds: float = 300.0) -> str:
         if not settings.warehouse.exists():
             raise ClosedloopError(f"no warehouse at {settings.warehouse}: run `closedloop run` (or `make run`) first")
         publish_marts(settings.warehouse, settings.serving_warehouse)
-    paths.config.write_text(CONFIG_TEMPLATE.format(home=paths.home))
+    paths.config.write_text(CONFIG_TEMPLATE.format(home=paths.home, dashboards=GUARD_DIR))
 
     if not paths.initialized_stamp.exists():
         log.info("superset: first start, migrating the metadata database (takes a minute or two)")

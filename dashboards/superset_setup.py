@@ -6,8 +6,11 @@ set. Creates ``admin`` when missing, with ``CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD``
 gets that password. Reads ``CLOSEDLOOP_SUPERSET_VIEWER_PASSWORD`` (optional) to create or update a
 ``viewer`` user.
 
-The Viewer role is Gamma's read permissions (no write, no SQL Lab) plus access to every dataset of
-the closedloop database; dashboards are published, so a Viewer sees them all.
+The Viewer role is Gamma's read permissions (no write, no SQL Lab, no legacy ``explore_json``) plus
+access to every dataset of the closedloop database and CSV download of a chart's data (``can_csv`` on
+``Superset``, what Superset 6.1's chart-data API checks for ``result_format: csv``); dashboards are
+published, so a Viewer sees them all. The configured security manager (superset_guard.py) limits
+the Viewer's chart queries to saved columns and metrics.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from zipfile import ZipFile
 WRITE_PREFIXES = ("can_write", "can_add", "can_edit", "can_delete", "can_save", "can_import", "can_export",
                   "can_share", "can_tag", "can_set_embedded", "can_delete_embedded", "can_copy_clipboard")
 DATABASE = "closedloop"
+# The legacy chart endpoint takes any form data; the dashboards' chart types all use /api/v1/chart/data.
+LEFT_OUT = {("can_explore_json", "Superset")}
+ADDED = (("can_csv", "Superset"),)
 
 
 def main(bundle: str) -> int:
@@ -94,12 +100,17 @@ def _viewer_role(db: Any, security_manager: Any, datasets_query: Any) -> Any:
     """The Viewer role, rebuilt: Gamma's read permissions plus access to every dataset of ``datasets_query``."""
     gamma = security_manager.find_role("Gamma")
     viewer = security_manager.find_role("Viewer") or security_manager.add_role("Viewer")
-    permissions = [p for p in gamma.permissions if not p.permission.name.startswith(WRITE_PREFIXES)]
+    permissions = [p for p in gamma.permissions if not p.permission.name.startswith(WRITE_PREFIXES)
+                   and (p.permission.name, p.view_menu.name) not in LEFT_OUT]
+    for permission, view in ADDED:
+        security_manager.add_permission_view_menu(permission, view)
+        permissions.append(security_manager.find_permission_view_menu(permission, view))
     datasets = datasets_query.all()
     for dataset in datasets:
         security_manager.add_permission_view_menu("datasource_access", dataset.perm)
         permissions.append(security_manager.find_permission_view_menu("datasource_access", dataset.perm))
-    viewer.permissions = permissions
+    viewer.permissions = list({p.id: p for p in permissions}.values())  # Gamma may hold one of ADDED already
+    permissions = viewer.permissions
     db.session.commit()
     print(f"role Viewer: {len(permissions)} permissions, {len(datasets)} datasets")
     return viewer

@@ -106,9 +106,11 @@ def query_context(params: dict[str, Any], datasource_id: int) -> dict[str, Any]:
         columns, metrics = list(params.get("all_columns") or []), []
     else:
         metrics = list(params.get("metrics") or ([params["metric"]] if params.get("metric") else []))
-    where = " AND ".join(f"({f['sqlExpression']})" for f in params.get("adhoc_filters") or []
-                         if f.get("expressionType") == "SQL" and f.get("clause") == "WHERE")
-    query = {"columns": columns, "metrics": metrics, "filters": [], "row_limit": params.get("row_limit") or 1000,
+    adhoc = [f for f in params.get("adhoc_filters") or [] if f.get("clause") == "WHERE"]
+    where = " AND ".join(f"({f['sqlExpression']})" for f in adhoc if f.get("expressionType") == "SQL")
+    filters = [{"col": f["subject"], "op": f["operator"], "val": f.get("comparator")} for f in adhoc
+               if f.get("expressionType") == "SIMPLE"]
+    query = {"columns": columns, "metrics": metrics, "filters": filters, "row_limit": params.get("row_limit") or 1000,
              "extras": {"time_grain_sqla": params.get("time_grain_sqla"), "where": where},
              "time_range": "No filter"}
     if metrics and params.get("viz_type") != "big_number":

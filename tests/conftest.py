@@ -27,10 +27,16 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.setenv("CLOSEDLOOP_HOME", str(tmp_path / "state"))
 
 
-def run_cli(*args: str, home: Path, timeout: int = 900) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``closedloop`` command as a user would, with ``home`` as CLOSEDLOOP_HOME."""
+DEMO_LINKS = {"CLOSEDLOOP_ZENDESK_SUBDOMAIN": "closedloop-demo",
+              "CLOSEDLOOP_TRACKER_ITEM_URL": "https://closedloop-demo.atlassian.net/browse/{key}"}
+"""Drill-through settings of the shared demo run: its marts carry ticket and item links."""
+
+
+def run_cli(*args: str, home: Path, timeout: int = 900,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``closedloop`` command as a user would, with ``home`` as CLOSEDLOOP_HOME (plus ``env``)."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CLOSEDLOOP_", "DAGSTER_", "DBT_"))} | {"CLOSEDLOOP_HOME": str(home)}
+           if not k.startswith(("CLOSEDLOOP_", "DAGSTER_", "DBT_"))} | {"CLOSEDLOOP_HOME": str(home)} | (env or {})
     return subprocess.run([CLI, *args], capture_output=True, text=True, env=env, timeout=timeout,
                           check=False)
 
@@ -51,7 +57,7 @@ def run_closedloop() -> Callable[..., subprocess.CompletedProcess[str]]:
 
 @pytest.fixture(scope="session")
 def demo_pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """One `closedloop demo-data` (1,500 tickets, seed 3) and one `closedloop run`, shared by the suite.
+    """One `closedloop demo-data` (1,500 tickets, seed 3) and one `closedloop run` (with :data:`DEMO_LINKS`), shared.
 
     Built once per session because a run embeds real text with the real model (minutes on this
     machine). Tests that read it must not write to its warehouse; ``home``, ``data`` and the
@@ -61,7 +67,7 @@ def demo_pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     home, data = root / "state", root / "demo"
     generated = run_cli("demo-data", "--out", str(data), "--tickets", "1500", "--seed", "3", home=home)
     assert generated.returncode == 0, generated.stderr
-    run = run_cli("run", "--data", str(data), home=home)
+    run = run_cli("run", "--data", str(data), home=home, env=DEMO_LINKS)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return {"home": home, "data": data, "run": run}
 

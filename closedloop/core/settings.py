@@ -139,6 +139,45 @@ class Settings:
         return os.environ.get("CLOSEDLOOP_LINK_INT8", "1").strip().lower() not in ("0", "false", "no")
 
 
+    @property
+    def drill_through_vars(self) -> dict[str, str]:
+        """Link templates of a ticket in the help desk and an item in the tracker, as dbt vars.
+
+        ``helpdesk_ticket_url`` is ``$CLOSEDLOOP_HELPDESK_TICKET_URL`` (default
+        ``https://{subdomain}.zendesk.com/agent/tickets/{id}``, Zendesk's agent view of a ticket)
+        with ``{subdomain}`` filled from ``$CLOSEDLOOP_ZENDESK_SUBDOMAIN``; ``tracker_item_url`` is
+        ``$CLOSEDLOOP_TRACKER_ITEM_URL`` (e.g. ``https://example.atlassian.net/browse/{key}``, no
+        default: a tracker's address is the site's own). The marts put ``{id}`` (ticket id) and
+        ``{key}`` (item key) into them; a template that is unset, or still needs a subdomain, gives
+        no links (empty string).
+
+        Raises:
+            ClosedloopError: A template is not an http(s) URL holding its placeholder once, or holds a quote.
+        """
+        subdomain = os.environ.get("CLOSEDLOOP_ZENDESK_SUBDOMAIN", "").strip()
+        ticket = os.environ.get("CLOSEDLOOP_HELPDESK_TICKET_URL", "").strip() or ZENDESK_TICKET_URL
+        if subdomain:
+            ticket = ticket.replace("{subdomain}", subdomain)
+        tracker = os.environ.get("CLOSEDLOOP_TRACKER_ITEM_URL", "").strip()
+        return {"helpdesk_ticket_url": _link_template("CLOSEDLOOP_HELPDESK_TICKET_URL", ticket, "{id}"),
+                "tracker_item_url": _link_template("CLOSEDLOOP_TRACKER_ITEM_URL", tracker, "{key}")}
+
+
+ZENDESK_TICKET_URL = "https://{subdomain}.zendesk.com/agent/tickets/{id}"
+"""Default help desk link: Zendesk's agent view of a ticket (needs ``$CLOSEDLOOP_ZENDESK_SUBDOMAIN``)."""
+
+
+def _link_template(variable: str, template: str, placeholder: str) -> str:
+    """``template`` checked, or empty when it is unset or still lacks its Zendesk subdomain."""
+    if not template or "{subdomain}" in template:
+        return ""
+    if (not template.startswith(("https://", "http://")) or template.count(placeholder) != 1
+            or any(c in template for c in "'\"\\ ")):
+        raise ClosedloopError(f"{variable} must be an http(s) URL holding {placeholder} once, without quotes "
+                              f"or spaces; got {template!r}")
+    return template
+
+
 def record_exports_folder(settings: Settings) -> None:
     """Remember which export folder the last run read (``closedloop summary`` names it)."""
     settings.home.mkdir(parents=True, exist_ok=True)

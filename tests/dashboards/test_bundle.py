@@ -68,6 +68,9 @@ def test_the_rendered_bundle_points_the_database_at_the_serving_warehouse(tmp_pa
         database = yaml.safe_load(archive.read("closedloop_dashboards/databases/closedloop.yaml"))
         assert "closedloop_dashboards/metadata.yaml" in archive.namelist()
     assert database["sqlalchemy_uri"] == f"duckdb:///{serving.resolve()}"
-    assert database["extra"]["engine_params"]["connect_args"] == {"read_only": True}
+    connect_args = database["extra"]["engine_params"]["connect_args"]
+    assert connect_args["read_only"] is True
+    assert connect_args["config"]["enable_external_access"] is False
+    assert connect_args["config"]["lock_configuration"] is True
     assert URI_PLACEHOLDER in (BUNDLE_DIR / "databases" / "closedloop.yaml").read_text()
     assert json.dumps(database["extra"])  # stays JSON-serialisable for Superset's import

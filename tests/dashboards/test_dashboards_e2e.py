@@ -14,6 +14,7 @@ a table with at least one body row; no loading indicator is left; and it shows n
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -219,3 +220,124 @@ def test_pushing_a_changed_bundle_updates_the_chart_in_superset(superset: dict[s
         assert len(titles) == before
     finally:
         push(url, "admin", ADMIN_PASSWORD, serving, tmp_path)
+
+
+def _dataset_id(api: Any, url: str, name: str) -> int:
+    listing = api.get(f"{url}/api/v1/dataset/", params={"q": "(page_size:100)"}).json()["result"]
+    return int(next(d["id"] for d in listing if d["table_name"] == name))
+
+
+def _tickets_query(api: Any, url: str, **query: Any) -> dict[str, Any]:
+    """A chart-data request on cl_tickets: tickets by channel, with ``query`` merged into its one query."""
+    base = {"columns": ["channel"], "metrics": ["tickets"], "filters": [], "row_limit": 10}
+    return {"datasource": {"id": _dataset_id(api, url, "cl_tickets"), "type": "table"}, "queries": [base | query],
+            "result_format": "json", "result_type": "full"}
+
+
+VERSION_SQL = {"expressionType": "SQL", "sqlExpression": "version()", "label": "v"}
+AD_HOC_SQL = {
+    "metric": {"metrics": [VERSION_SQL | {"sqlExpression": "max(version())"}]},
+    "column": {"columns": [VERSION_SQL]},
+    "bare column": {"columns": ["version()"]},
+    "where": {"extras": {"where": "version() is not null"}},
+    "having": {"extras": {"having": "max(version()) is not null"}},
+    "order": {"orderby": [["version()", False]]},
+    "filter": {"filters": [{"col": VERSION_SQL, "op": "==", "val": "x"}]},
+}
+
+
+@pytest.mark.parametrize("part", AD_HOC_SQL, ids=list(AD_HOC_SQL))
+def test_a_viewer_cannot_send_sql_of_their_own_in_a_chart_query(superset: dict[str, Any], part: str) -> None:
+    url = superset["url"]
+    viewer = client(url, "viewer", VIEWER_PASSWORD)
+    refused = viewer.post(f"{url}/api/v1/chart/data", json=_tickets_query(viewer, url, **AD_HOC_SQL[part]))
+    assert refused.status_code == 403, refused.text[:300]
+    assert "saved columns and metrics" in refused.text
+    assert "v2." not in refused.text  # no DuckDB version leaked
+
+
+def test_a_viewer_queries_saved_metrics_and_columns_and_the_x_axis(superset: dict[str, Any]) -> None:
+    url = superset["url"]
+    viewer = client(url, "viewer", VIEWER_PASSWORD)
+    x_axis = {"columnType": "BASE_AXIS", "sqlExpression": "date_day", "label": "date_day", "expressionType": "SQL",
+              "timeGrain": "P1M"}
+    for columns in (["channel"], [x_axis]):
+        answer = viewer.post(f"{url}/api/v1/chart/data", json=_tickets_query(viewer, url, columns=columns))
+        assert answer.status_code == 200, answer.text[:300]
+        assert answer.json()["result"][0]["rowcount"] > 0
+
+
+def test_an_admin_may_still_query_with_sql(superset: dict[str, Any]) -> None:
+    url = superset["url"]
+    admin = client(url, "admin", ADMIN_PASSWORD)
+    answer = admin.post(f"{url}/api/v1/chart/data", json=_tickets_query(admin, url, **AD_HOC_SQL["column"]))
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.json()["result"][0]["data"][0]["v"].startswith("v")
+
+
+def test_a_viewer_downloads_a_chart_as_csv(superset: dict[str, Any]) -> None:
+    url = superset["url"]
+    viewer = client(url, "viewer", VIEWER_PASSWORD)
+    query = _tickets_query(viewer, url)
+    answer = viewer.post(f"{url}/api/v1/chart/data", json=query | {"result_format": "csv"})
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.headers["Content-Type"].startswith("text/csv")
+    lines = answer.text.strip().splitlines()
+    assert lines[0] == "channel,Tickets"
+    shown = viewer.post(f"{url}/api/v1/chart/data", json=query).json()["result"][0]["data"]
+    assert {tuple(line.rsplit(",", 1)) for line in lines[1:]} == {(r["channel"], str(r["tickets"])) for r in shown}
+
+
+ESCAPES = {
+    "read a file": "select * from read_csv('/etc/passwd')",
+    "write a file": "copy (select 1 as one) to '{tmp}/out.csv'",
+    "attach a database": "attach '{tmp}/other.duckdb' as other",
+    "install an extension": "install httpfs",
+    "load an extension": "load httpfs",
+    "turn external access back on": "set enable_external_access = true",
+}
+
+
+@pytest.mark.parametrize("statement", ESCAPES, ids=list(ESCAPES))
+def test_the_serving_connection_reaches_nothing_but_the_serving_copy(superset: dict[str, Any], tmp_path: Path,
+                                                                     statement: str) -> None:
+    """Through SQL Lab's API as admin (a Viewer has no SQL Lab): DuckDB itself refuses, whoever asks."""
+    url = superset["url"]
+    admin = client(url, "admin", ADMIN_PASSWORD)
+    database = admin.get(f"{url}/api/v1/database/").json()["result"][0]["id"]
+
+    def run(sql: str) -> Any:
+        return admin.post(f"{url}/api/v1/sqllab/execute/", json={"database_id": database, "sql": sql,
+                                                                 "runAsync": False, "schema": "marts"})
+
+    assert run("select count(*) as n from marts.fct_tickets").json()["data"][0]["n"] > 0
+    refused = run(ESCAPES[statement].format(tmp=tmp_path))
+    assert refused.status_code >= 400
+    assert re.search(r"disabled (by|through) configuration|configuration has been locked", refused.text), refused.text
+    assert list(tmp_path.iterdir()) == []
+
+
+LINKS_IN_CHART = """
+const holder = Array.from(document.querySelectorAll("[data-test='chart-grid-component']"))
+  .find(h => h.innerText.startsWith(arguments[0]));
+return holder ? Array.from(holder.querySelectorAll("table tbody a")).map(a => [a.getAttribute("href"), a.innerText])
+              : [];
+"""
+
+
+@pytest.mark.parametrize(("chart", "address"), [
+    ("Representative tickets (redacted)", "https://closedloop-demo.zendesk.com/agent/tickets/{}"),
+    ("Linked backlog items (accepted links) and their status", "https://closedloop-demo.atlassian.net/browse/{}"),
+])
+def test_a_viewer_follows_a_row_to_the_help_desk_or_the_tracker(superset: dict[str, Any], browser: Any, chart: str,
+                                                                address: str) -> None:
+    """The demo run set CLOSEDLOOP_ZENDESK_SUBDOMAIN and CLOSEDLOOP_TRACKER_ITEM_URL (tests/conftest.py)."""
+    browser.get(f"{superset['url']}/superset/dashboard/product-insights/")
+    links: list[list[str]] = []
+
+    def linked() -> bool:
+        links[:] = browser.execute_script(LINKS_IN_CHART, chart)
+        return bool(links)
+
+    _wait(linked, 180, f"links in {chart}")
+    assert all(href == address.format(text) for href, text in links), links[:3]

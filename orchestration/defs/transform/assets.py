@@ -4,6 +4,7 @@ Groups come from the dbt folders (staging, intermediate, marts), not from model 
 """
 
 
+import json
 import logging
 import time
 from collections.abc import Iterator, Mapping
@@ -12,6 +13,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from closedloop.core.settings import load_settings
 from orchestration.defs.transform.resources import dbt_project
 
 log = logging.getLogger("closedloop.pipeline")
@@ -30,10 +32,11 @@ class ClosedloopDbtTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ClosedloopDbtTranslator(),
             name="closedloop_dbt")
 def closedloop_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """``dbt build`` (seeds, models, tests) for the selected models."""
+    """``dbt build`` (seeds, models, tests) for the selected models, with the drill-through link templates as vars."""
     started = time.perf_counter()
     counts = {"models": 0, "checks": 0, "failed_checks": 0}
-    for event in dbt.cli(["build"], context=context).stream():
+    links = json.dumps(load_settings().drill_through_vars)
+    for event in dbt.cli(["build", "--vars", links], context=context).stream():
         if isinstance(event, dg.Output | dg.AssetMaterialization):
             counts["models"] += 1
         elif isinstance(event, dg.AssetCheckResult):

@@ -108,6 +108,7 @@ final as (
     select
         tested.item_id,
         tested.item_summary,
+        {{ drill_url('tracker_item_url', '{key}', 'tested.item_id') }} as item_url,
         tested.theme_id,
         themes.theme_name,
         tested.shipped_at,

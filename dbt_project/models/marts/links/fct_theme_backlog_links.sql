@@ -32,6 +32,7 @@ final as (
         themes.theme_name,
         links.item_id,
         items.summary as item_summary,
+        {{ drill_url('tracker_item_url', '{key}', 'links.item_id') }} as item_url,
         items.item_type,
         items.status as item_status,
         items.created_at as item_created_at,

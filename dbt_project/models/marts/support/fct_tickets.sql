@@ -75,7 +75,8 @@ final as (
 
         subject,
         body,
-        backlog_key
+        backlog_key,
+        {{ drill_url('helpdesk_ticket_url', '{id}', 'ticket_id') }} as ticket_url
     from tickets
 
 )
