@@ -9,20 +9,35 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 DEMO := $(CLOSEDLOOP_HOME)/demo
 
-.PHONY: setup run test dev lint bench-ingest clean superset-venv chromium dashboards dashboards-down
+.PHONY: setup run test dev lint lock docs bench-ingest clean superset-venv chromium dashboards dashboards-down
+
+# Both virtualenvs install exact versions from the lock files (make lock regenerates them; DEVELOPERS.md, "Locks").
+LOCK := requirements/dev.lock
+SUPERSET_LOCK := requirements/superset.lock
 
 setup: $(STAMP)
 	@command -v pdftoppm >/dev/null 2>&1 || { echo "installing poppler-utils (pdftoppm, pdftotext: report tests)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
 
-# torch is installed first, pinned, so pip takes the CPU build rather than a multi-GB CUDA one.
-$(STAMP): pyproject.toml
+# The lock pins torch's CPU build (2.13.0+cpu, no nvidia-* packages); the project itself installs without deps.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "torch==2.13.0"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 	@$(BIN)/python -m orchestration.defs.transform.resources >/dev/null  # the dbt manifest the definitions load
+
+# Regenerate both locks from pyproject.toml and requirements/superset.in, keeping pins that still fit
+# (make lock UPGRADE=--upgrade takes the newest versions allowed). Superset gets the project's duckdb.
+lock: setup
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet $(UPGRADE) --extra dev --strip-extras \
+		--allow-unsafe --no-emit-find-links --no-emit-index-url -o $(LOCK) pyproject.toml
+	sed -i "s/^duckdb==.*/$$(grep '^duckdb==' $(LOCK))/" requirements/superset.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet $(UPGRADE) --strip-extras \
+		--allow-unsafe --no-emit-find-links --no-emit-index-url -o $(SUPERSET_LOCK) requirements/superset.in
+	@grep -q '^torch==.*+cpu$$' $(LOCK) && ! grep -qiE '^(nvidia-|cuda-|triton==)' $(LOCK) \
+		|| { echo "$(LOCK) pulls a CUDA build of torch; it must pin the CPU build"; exit 1; }
 
 run: setup
 	@test -f $(DEMO)/zendesk/tickets.jsonl || $(BIN)/closedloop demo-data --out $(DEMO)
@@ -36,19 +51,16 @@ dev: setup
 	@$(BIN)/python -c 'from closedloop.core.settings import prepare_environment; prepare_environment()'
 	CLOSEDLOOP_DATA=$${CLOSEDLOOP_DATA:-$(DEMO)} $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
-# Superset 6.1 runs in its own virtualenv (pins and why: DEVELOPERS.md, "Superset"). Its packaging misses
-# duckdb-engine and duckdb; flask-caching 2.5 breaks start-up; duckdb is the project venv's version.
+# Superset 6.1 runs in its own virtualenv (pins and why: requirements/superset.in and DEVELOPERS.md, "Superset").
 SUPERSET_VENV := .venv-superset
 SUPERSET_STAMP := $(SUPERSET_VENV)/.installed
-SUPERSET_PINS := apache-superset==6.1.0 duckdb-engine==0.17.0 rich cachetools flask-caching==2.3.1
 
 superset-venv: setup $(SUPERSET_STAMP)
 
-$(SUPERSET_STAMP):
+$(SUPERSET_STAMP): $(SUPERSET_LOCK)
 	@test -x $(SUPERSET_VENV)/bin/python || $(PYTHON) -m venv $(SUPERSET_VENV)
 	$(SUPERSET_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SUPERSET_VENV)/bin/python -m pip install --quiet $(SUPERSET_PINS) \
-		"duckdb==$$($(BIN)/python -c 'import duckdb; print(duckdb.__version__)')"
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet -r $(SUPERSET_LOCK)
 	@touch $(SUPERSET_STAMP)
 
 # Headless Chromium for the dashboard browser tests (Debian packages; needs root, as in CI).
@@ -70,6 +82,16 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/mypy --strict topics closedloop/core
+
+# dbt's documentation site for the warehouse the demo run built: generated into $(CLOSEDLOOP_HOME)/dbt-docs
+# and served on http://127.0.0.1:8080 (DOCS_PORT=... to change). Builds the warehouse first if there is none.
+DOCS_PORT ?= 8080
+docs: setup
+	@test -f $(CLOSEDLOOP_HOME)/warehouse.duckdb || $(MAKE) run
+	cd dbt_project && CLOSEDLOOP_WAREHOUSE=$(CLOSEDLOOP_HOME)/warehouse.duckdb DBT_LOG_PATH=$(CLOSEDLOOP_HOME)/dbt/logs \
+		../$(BIN)/dbt docs generate --profiles-dir . --project-dir . --target-path $(CLOSEDLOOP_HOME)/dbt-docs
+	@echo "dbt docs on http://127.0.0.1:$(DOCS_PORT) (Ctrl-C stops)"
+	$(BIN)/python -m http.server $(DOCS_PORT) --bind 127.0.0.1 --directory $(CLOSEDLOOP_HOME)/dbt-docs
 
 bench-ingest: setup
 	$(BIN)/python bench/ingest.py

@@ -8,13 +8,17 @@ client's ``assets.import_file`` opens the file by its bare name (it only works f
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import logging
 import os
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from closedloop.core.errors import ClosedloopError
 from dashboards.build import BUNDLE_DIR, URI_PLACEHOLDER
@@ -45,18 +49,59 @@ def render_bundle(serving_warehouse: Path, out: Path, bundle_dir: Path = BUNDLE_
     return out
 
 
+INSECURE_TRANSPORT = "OAUTHLIB_INSECURE_TRANSPORT"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@contextlib.contextmanager
+def plain_http_allowed(url: str) -> Iterator[None]:
+    """Let oauthlib send this one request over plain http when ``url`` is a Superset on this machine.
+
+    oauthlib refuses http unless ``OAUTHLIB_INSECURE_TRANSPORT`` is set, and reads it on every request;
+    it is set for the request only and the previous value put back, so nothing else in the process
+    (another client, a Dagster run, a library) is ever allowed plain http because of us.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK_HOSTS:
+        yield
+        return
+    saved = os.environ.get(INSECURE_TRANSPORT)
+    os.environ[INSECURE_TRANSPORT] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(INSECURE_TRANSPORT, None)
+        else:
+            os.environ[INSECURE_TRANSPORT] = saved
+
+
 def client(url: str, username: str, password: str) -> Any:
-    """A logged-in superset-client for ``url``.
+    """A superset-client for ``url`` that logs in on its first request.
 
     superset-client's OAuth2 session refuses plain http; it is allowed for a Superset on this
-    machine only (``http://127.0.0.1`` or ``http://localhost``).
+    machine only (``http://127.0.0.1``, ``http://localhost``), one request at a time
+    (:func:`plain_http_allowed`).
     """
     from supersetapiclient.client import SupersetClient
 
-    if url.startswith(("http://127.0.0.1", "http://localhost")):
-        os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+    class LoopbackClient(SupersetClient):  # type: ignore[misc]
+        """SupersetClient whose session requests (the CSRF token and every call after) are scoped."""
 
-    return SupersetClient(host=url, username=username, password=password)
+        @functools.cached_property
+        def session(self) -> Any:
+            with plain_http_allowed(url):
+                session = SupersetClient.session.func(self)  # logs in, fetches the CSRF token
+            send = session.request
+
+            def request(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
+                with plain_http_allowed(str(target)):
+                    return send(method, target, *args, **kwargs)
+
+            session.request = request
+            return session
+
+    return LoopbackClient(host=url, username=username, password=password)
 
 
 def push(url: str, username: str, password: str, serving_warehouse: Path, work_dir: Path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -16,6 +17,8 @@ from orchestration.defs.transform.resources import prepare_manifest
 
 log = logging.getLogger("closedloop.pipeline")
 
+TOOL_OUTPUT = "run-output.log"
+"""File under ``$CLOSEDLOOP_HOME/logs/`` that holds what dbt and other tools print during the last run."""
 USER_ERRORS = {"UnreadableFileError", "ConfigError", "ClosedloopError", "InputError", "ModelNotFoundError",
                "RunInProgressError"}
 
@@ -90,7 +93,12 @@ def _run_locked(settings: Settings, selection: str) -> PipelineResult:
     asset_selection = dg.AssetSelection.from_string(selection) if selection != "*" else None
     selected = (list(set(asset_selection.resolve(defs.resolve_asset_graph()))
                      & set(job.asset_layer.executable_asset_keys)) if asset_selection else None)
-    with dg.DagsterInstance.get() as instance:
+    # dbt's own lines (dagster-dbt re-prints every dbt event to stdout) go to a file, not the console:
+    # the console keeps one line per stage; our log handlers hold the real stdout, so they still print.
+    output = settings.logs / TOOL_OUTPUT
+    log.info(f"dbt and tool output: {output}")
+    with output.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle), \
+            dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,

@@ -70,7 +70,8 @@ class ThemeRunReport:
         mode: ``fit`` (full refit), ``assign`` (daily assignment) or ``noop`` (nothing new).
         tickets: Resolved tickets in the warehouse.
         new_tickets: Tickets without a theme row before this run.
-        embedded: Texts embedded by this run (the rest came from the cache).
+        embedded: Texts embedded by this run.
+        from_cache: Texts this run read from the embedding cache without embedding them.
         themes: Themes after the run (not ignored).
         outlier_share: Share of resolved tickets without a theme.
         model_version: Version of the fit the themes come from.
@@ -86,6 +87,7 @@ class ThemeRunReport:
     tickets: int = 0
     new_tickets: int = 0
     embedded: int = 0
+    from_cache: int = 0
     themes: int = 0
     outlier_share: float = 0.0
     model_version: str = ""
@@ -222,6 +224,8 @@ def _embed_and_update(run: _Run, refit: bool, embedder: Embedder, vectors_id: st
 def _embed(run: _Run, texts: list[str], embedder: Embedder) -> CachedEmbeddings:
     cached = embed_with_cache(run.con, texts, embedder, progress=_embed_progress(run.say))
     run.report.embedded += cached.embedded
+    # A refit after a failed assignment embeds twice; texts embedded by the first call are not "from cache".
+    run.report.from_cache = max(0, cached.unique - run.report.embedded)
     return cached
 
 

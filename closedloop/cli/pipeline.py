@@ -32,8 +32,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = prepare_environment(load_settings())
     data = Path(args.data) if args.data else settings.data_dir
-    with run_lock(settings.home):
-        report = load_all(settings.warehouse, data, progress=logging.getLogger("closedloop.ingest").info)
+    with run_lock(settings.home):  # each entity's line is logged once, by load_entity (closedloop.ingest)
+        report = load_all(settings.warehouse, data)
     return 0 if report.entities else 1
 
 

@@ -61,6 +61,7 @@ class CandidateReport:
         candidates: Rows written.
         neighbours: Item-to-item rows written.
         embedded: Texts embedded (0 when everything came from the cache).
+        from_cache: Texts read from the embedding cache.
         seconds: Wall time.
     """
 
@@ -69,6 +70,7 @@ class CandidateReport:
     candidates: int = 0
     neighbours: int = 0
     embedded: int = 0
+    from_cache: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -138,6 +140,7 @@ def update_theme_item_candidates(con: duckdb.DuckDBPyConnection, items: Sequence
         if themes:
             rows = candidate_links(matcher, themes, top_k=TOP_K, min_similarity=MIN_SIMILARITY)
         report.embedded = matcher.item_counts.embedded + matcher.query_counts.embedded
+        report.from_cache = matcher.item_counts.reused + matcher.query_counts.reused
         model_id = matcher.embedder.model_id if matcher.embedder else ""
     _replace_candidates(con, rows, neighbours, model_id)
     report.candidates, report.neighbours = len(rows), len(neighbours)

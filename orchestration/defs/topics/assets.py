@@ -51,7 +51,7 @@ def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
         report = update_themes(con, resolved_ticket_texts(con), force_refit=config.force_refit, progress=log.info,
                                model_cache_dir=load_settings().cache, redact=_redact)
     metadata: dict[str, Any] = {"mode": report.mode, "tickets": report.tickets, "new_tickets": report.new_tickets,
-                "embedded": report.embedded, "themes": report.themes,
+                "embedded": report.embedded, "from_cache": report.from_cache, "themes": report.themes,
                 "outlier_share": round(report.outlier_share, 4), "model_version": report.model_version,
                 "lineage": dg.MetadataValue.json(report.lineage), "seconds": round(report.seconds, 1),
                 "assignment_agreement": (dg.MetadataValue.null() if report.assignment_agreement is None
@@ -83,6 +83,6 @@ def theme_item_candidates(closedloop: ClosedloopResource):
         report = update_theme_item_candidates(con, backlog_item_texts(con), progress=log.info)
     metadata = {"themes": report.themes, "items": report.items, "candidates": report.candidates,
                 "item_neighbours": report.neighbours, "embedded": report.embedded,
-                "seconds": round(report.seconds, 1)}
+                "from_cache": report.from_cache, "seconds": round(report.seconds, 1)}
     for key in ("topics_theme_item_candidates", "topics_item_neighbours"):
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
