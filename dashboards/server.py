@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from closedloop.core.errors import ClosedloopError
-from closedloop.core.serving import publish_marts
+from closedloop.core.serving import publish_green_build
 from closedloop.core.settings import PROJECT_ROOT, Settings
 from dashboards.sync import render_bundle
 
@@ -199,7 +199,7 @@ def up(settings: Settings, wait_seconds: float = 300.0) -> str:
     if not settings.serving_warehouse.exists():
         if not settings.warehouse.exists():
             raise ClosedloopError(f"no warehouse at {settings.warehouse}: run `closedloop run` (or `make run`) first")
-        publish_marts(settings.warehouse, settings.serving_warehouse)
+        publish_green_build(settings)
     paths.config.write_text(CONFIG_TEMPLATE.format(home=paths.home, dashboards=GUARD_DIR))
 
     if not paths.initialized_stamp.exists():

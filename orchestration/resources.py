@@ -10,6 +10,11 @@ from pydantic import PrivateAttr
 from closedloop.core import lock
 from closedloop.core.settings import load_settings, prepare_environment
 
+WAREHOUSE_POOL = "closedloop_warehouse"
+"""Dagster concurrency pool of every asset that writes the warehouse: the instance's ``dagster.yaml`` limits
+each pool to one step at a time (``concurrency: pools: default_limit: 1``), so runs from the sensor, the
+schedules and the UI queue for the warehouse instead of failing on DuckDB's single-writer lock."""
+
 READ_ONLY_ASSETS = frozenset({"quarterly_report"})
 """Assets that only read the marts: a run of nothing else needs no run lock."""
 

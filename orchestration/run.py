@@ -8,19 +8,23 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from closedloop.core.errors import ClosedloopError
 from closedloop.core.lock import run_lock
 from closedloop.core.settings import Settings, load_settings, prepare_environment, record_exports_folder
 from orchestration.defs.transform.resources import prepare_manifest
+from orchestration.resources import WAREHOUSE_POOL
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
 
 log = logging.getLogger("closedloop.pipeline")
 
 TOOL_OUTPUT = "run-output.log"
 """File under ``$CLOSEDLOOP_HOME/logs/`` that holds what dbt and other tools print during the last run."""
 USER_ERRORS = {"UnreadableFileError", "ConfigError", "ClosedloopError", "InputError", "ModelNotFoundError",
-               "RunInProgressError"}
+               "RunInProgressError", "DbtBuildFailedError", "UnpublishedBuildError"}
 
 
 class ErrorChain(Protocol):
@@ -99,6 +103,7 @@ def _run_locked(settings: Settings, selection: str) -> PipelineResult:
     log.info(f"dbt and tool output: {output}")
     with output.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle), \
             dg.DagsterInstance.get() as instance:
+        _release_slots_of_dead_runs(instance)
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -116,6 +121,25 @@ def _run_locked(settings: Settings, selection: str) -> PipelineResult:
     if outcome.failed_checks:
         outcome.success = False
     return outcome
+
+
+def _release_slots_of_dead_runs(instance: DagsterInstance) -> None:
+    """Give back the warehouse pool's slots held or awaited by runs whose process died (kill -9, a crash).
+
+    Dagster frees a run's pool slots when the run ends; a process killed mid-step never does, and the
+    next run would wait for that slot forever. Every step in the pool holds the run lock, which this
+    process holds now, so any other run in the pool is one whose process is gone: its slots are
+    freed and the run is marked failed.
+    """
+    info = instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL)
+    stale = {slot.run_id for slot in info.claimed_slots} | {step.run_id for step in info.pending_steps}
+    for run_id in sorted(stale):
+        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        run = instance.get_run_by_id(run_id)
+        if run is not None and not run.is_finished:
+            instance.report_run_failed(run, "its process ended without finishing (killed or crashed); "
+                                            "its slot of the warehouse pool was given back by the next run")
+        log.warning(f"run {run_id} had ended without giving back its warehouse pool slot: freed")
 
 
 def _user_message(error: ErrorChain | None) -> str:

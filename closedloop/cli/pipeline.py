@@ -63,13 +63,21 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Write the quarterly report (HTML and PDF) from the marts."""
+    """Write the quarterly report (HTML and PDF) from the published marts (the last green build)."""
+    from closedloop.core.builds import last_build
+    from closedloop.core.serving import published_at, published_marts
     from closedloop.core.settings import load_settings
     from reports import build_report
 
     settings = load_settings()
     out = Path(args.out) if args.out else settings.home / "reports"
-    files = build_report(args.quarter, out, settings.warehouse)
+    serving = published_marts(settings)
+    build = last_build(settings.home)
+    if build is not None and not build.succeeded:
+        logging.getLogger("closedloop.report").warning(
+            f"the last build {build.headline()}; this report reads the marts published at "
+            f"{published_at(serving) or '?'} ({serving})")
+    files = build_report(args.quarter, out, serving)
     print(f"{files.html}\n{files.pdf}")
     return 0
 
@@ -96,7 +104,7 @@ def add_pipeline_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser
     summ = sub.add_parser("summary", help="what the pipeline built and where to look next")
     summ.set_defaults(func=cmd_summary)
 
-    report = sub.add_parser("report", help="quarterly leadership report (HTML and PDF) from the marts")
+    report = sub.add_parser("report", help="quarterly leadership report (HTML and PDF) from the published marts")
     report.add_argument("--quarter", required=True, help="quarter to report, e.g. 2025Q4")
     report.add_argument("--out", help="output folder (default $CLOSEDLOOP_HOME/reports)")
     report.set_defaults(func=cmd_report)

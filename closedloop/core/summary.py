@@ -6,7 +6,9 @@ import textwrap
 
 import duckdb
 
-from closedloop.core.settings import exports_folder, load_settings
+from closedloop.core.builds import last_build
+from closedloop.core.serving import published_at
+from closedloop.core.settings import Settings, exports_folder, load_settings
 from closedloop.core.warehouse import connect_read_only
 
 
@@ -27,6 +29,20 @@ def _headlines(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
             out += textwrap.wrap("top themes, last 4 weeks: " + "; ".join(f"{n} ({c:,})" for n, c in top),
                                  width=100, initial_indent=f"{'themes':>12}: ", subsequent_indent=" " * 14)
     return out
+
+
+def _build_lines(settings: Settings) -> list[str]:
+    """The last dbt build's outcome and which marts the reports and dashboards read."""
+    build = last_build(settings.home)
+    published = published_at(settings.serving_warehouse)
+    text = ""
+    if build is not None and not build.succeeded:
+        text = (f"the warehouse's last build {build.headline()}. Reports and dashboards read "
+                + (f"the marts published at {published}" if published else "nothing: no marts published yet"))
+    elif build is not None:
+        text = f"{build.headline()}; marts published at {published or '?'}"
+    return textwrap.wrap(text, width=100, initial_indent=f"{'last build':>12}: ", subsequent_indent=" " * 14,
+                         break_on_hyphens=False)
 
 
 def summary_text() -> str:
@@ -59,13 +75,15 @@ def summary_text() -> str:
         lines += _headlines(con, {name for _, name in tables})
     finally:
         con.close()
+    lines += _build_lines(settings)
     lines += [
         "=" * 60,
         f"warehouse   {settings.warehouse}",
+        f"serving     {settings.serving_warehouse}",
+        "            (what dashboards and reports read: the marts of the last green build)",
         f"exports     {exports_folder(settings)}",
         f"state       {settings.home}",
         "next        make dev            Dagster UI on http://127.0.0.1:3000 (lineage, checks, runs)",
-        "            schema marts        what dashboards and reports read (any DuckDB client, e.g. Python duckdb)",
         "            raw.quarantine      rejected rows with file, line, field and reason",
     ]
     return "\n".join(lines)

@@ -248,9 +248,10 @@ def test_a_warehouse_without_agent_replies_still_gets_its_report(demo_pipeline: 
                                                                  tmp_path: Path) -> None:
     """A feedback source with no agent replies: no quarter has a first response or an SLA rate."""
     home = tmp_path / "state"
-    home.mkdir()
-    shutil.copyfile(demo_pipeline["home"] / "warehouse.duckdb", home / "warehouse.duckdb")
-    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+    (home / "serving").mkdir(parents=True)
+    serving = home / "serving" / "closedloop.duckdb"  # the report reads the published marts
+    shutil.copyfile(demo_pipeline["home"] / "serving" / "closedloop.duckdb", serving)
+    with duckdb.connect(str(serving)) as con:
         con.execute("update marts.fct_support_quarterly set sla_attainment_rate = null")
         quarter = con.execute("select max(quarter_key) from marts.fct_support_quarterly "
                               "where tickets_resolved > 0").fetchone()[0]

@@ -49,10 +49,11 @@ def last_quarter_with_data(home: Path) -> Quarter:
 
 @pytest.fixture
 def home_with_warehouse(demo_pipeline: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A CLOSEDLOOP_HOME holding a copy of the demo warehouse."""
+    """A CLOSEDLOOP_HOME holding a copy of the demo warehouse and of its published marts."""
     home = tmp_path / "state"
-    home.mkdir()
+    (home / "serving").mkdir(parents=True)
     shutil.copyfile(demo_pipeline["home"] / "warehouse.duckdb", home / "warehouse.duckdb")
+    shutil.copyfile(demo_pipeline["home"] / "serving" / "closedloop.duckdb", home / "serving" / "closedloop.duckdb")
     monkeypatch.setenv("CLOSEDLOOP_HOME", str(home))
     return home
 
@@ -99,10 +100,20 @@ def test_the_schedule_skips_a_quarter_without_data_and_says_why(home_with_wareho
     assert f"no resolved tickets in {empty.key}" in (skipped.skip_message or "")
 
 
+def test_the_report_reads_the_published_marts_not_the_live_warehouse(home_with_warehouse: Path) -> None:
+    """A live warehouse left half rebuilt by a failed build is never read: only the serving copy is."""
+    quarter = last_quarter_with_data(home_with_warehouse)
+    with duckdb.connect(str(home_with_warehouse / "warehouse.duckdb")) as con:
+        con.execute("drop schema marts cascade")
+    result = dg.materialize([quarterly_report], partition_key=quarter.start.isoformat())
+    assert result.success
+    assert (home_with_warehouse / "reports" / f"report-{quarter.key}.pdf").exists()
+
+
 @pytest.fixture
 def warehouse_locked_by_a_writer(home_with_warehouse: Path) -> Iterator[Path]:
-    """Another process holds the warehouse open for writing, as a pipeline run does."""
-    warehouse = home_with_warehouse / "warehouse.duckdb"
+    """Another process holds the file the report reads open for writing."""
+    warehouse = home_with_warehouse / "serving" / "closedloop.duckdb"
     writer = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
                                f"con = duckdb.connect({str(warehouse)!r})\nprint('open', flush=True)\n"
                                "time.sleep(120)\n"], stdout=subprocess.PIPE, text=True)

@@ -6,7 +6,7 @@ import dagster as dg
 from closedloop.ingest.config import load_config
 from closedloop.ingest.load import LOAD_ORDER, load_entity, open_warehouse
 from closedloop.ingest.schema import ENTITIES
-from orchestration.resources import ClosedloopResource
+from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
 
 def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
@@ -17,6 +17,7 @@ def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
         name=f"raw_{entity_name}",
         group_name="ingest",
         kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
         description=f"{entity.description} Loaded from the help-desk/tracker exports into {entity.table}; "
         "bad rows go to raw.quarantine.",
     )

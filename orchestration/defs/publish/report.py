@@ -6,11 +6,14 @@ is partitioned by calendar quarter, so ``definitions.py`` leaves it out of that 
 (:data:`REPORT_SELECTION`) and it runs only
 
 - from ``quarterly_report_schedule``, at 07:00 UTC on the first day of each quarter (after the
-  06:00 daily pipeline run), for the quarter that just ended, and only when the marts have
-  resolved tickets in it (otherwise the tick is skipped with the reason); while a pipeline run
-  still holds the warehouse's lock the asset asks Dagster to retry (every 5 minutes, 6 times);
+  06:00 daily pipeline run), for the quarter that just ended, and only when the published marts
+  have resolved tickets in it (otherwise the tick is skipped with the reason); should the serving
+  file be held for writing the asset asks Dagster to retry (every 5 minutes, 6 times);
 - when someone materializes a partition (the Dagster UI, a backfill), or with the CLI's
   ``closedloop report --quarter 2025Q4``, which runs the same library code without Dagster.
+
+Both read only the serving copy (``$CLOSEDLOOP_HOME/serving/closedloop.duckdb``), which is published
+after a green ``dbt build`` only: a failed build never reaches a report.
 
 Partition keys are the quarters' first days (``2025-10-01`` is 2025Q4). Files go to
 ``$CLOSEDLOOP_HOME/reports/report-<quarter>.{html,pdf}``.
@@ -22,13 +25,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from closedloop.core.serving import published_marts
 from closedloop.core.settings import load_settings
-from orchestration.resources import ClosedloopResource
+from orchestration.defs.publish.assets import serving_warehouse
 from reports.data import WarehouseBusyError, has_data
 from reports.quarters import Quarter
 
-REPORT_MARTS = ("fct_support_quarterly", "fct_tickets", "fct_qa_audits", "fct_security_interventions",
-                "fct_deposit_recoveries", "fct_theme_weekly", "dim_themes")
 FIRST_QUARTER = "2024-01-01"
 BUSY_RETRIES, BUSY_WAIT_SECONDS = 6, 300  # a pipeline run holding the warehouse lock: retry for 30 minutes
 
@@ -49,16 +51,20 @@ def reports_dir() -> Path:
 
 @dg.asset(
     key="quarterly_report", group_name="publish", partitions_def=quarter_partitions, kinds={"python", "pdf"},
-    deps=[dg.AssetKey(["marts", name]) for name in REPORT_MARTS],
-    description="Leadership report for one calendar quarter (HTML and PDF) from the marts (reports/).",
+    deps=[serving_warehouse],
+    description="Leadership report for one calendar quarter (HTML and PDF) from the published marts, the "
+                "serving copy of the last green build (reports/).",
 )
-def quarterly_report(context: dg.AssetExecutionContext, closedloop: ClosedloopResource) -> dg.MaterializeResult:
-    """Write ``report-<quarter>.html`` and ``.pdf``; fails with the reason when the quarter has no data."""
+def quarterly_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """Write ``report-<quarter>.html`` and ``.pdf`` from the serving copy.
+
+    Fails with the reason when the quarter has no data or nothing was published yet.
+    """
     quarter = quarter_of_partition(context.partition_key)
     try:
         from reports.build import build_report  # the renderers load when a report is built
 
-        files = build_report(quarter, reports_dir(), closedloop.warehouse_path)
+        files = build_report(quarter, reports_dir(), published_marts(load_settings()))
     except WarehouseBusyError as exc:  # the daily run is still writing: wait for it
         raise dg.RetryRequested(max_retries=BUSY_RETRIES, seconds_to_wait=BUSY_WAIT_SECONDS) from exc
     return dg.MaterializeResult(metadata={
@@ -80,7 +86,7 @@ quarterly_report_job = dg.define_asset_job(
 def quarterly_report_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     """After each quarter ends, report on it when the marts have resolved tickets in it."""
     quarter = Quarter.containing(context.scheduled_execution_time.date()).previous
-    warehouse = load_settings().warehouse
+    warehouse = load_settings().serving_warehouse
     try:
         if not has_data(warehouse, quarter):
             return dg.SkipReason(f"no resolved tickets in {quarter.key} in {warehouse}: no report")

@@ -11,7 +11,7 @@ import dagster as dg
 from closedloop.core.redact import redact
 from closedloop.core.settings import load_settings
 from closedloop.core.warehouse import backlog_item_texts, connect, resolved_ticket_texts
-from orchestration.resources import ClosedloopResource
+from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
 log = logging.getLogger("closedloop.pipeline")
 
@@ -42,6 +42,7 @@ def _redact(text: str) -> str:
                      kinds={"python", "duckdb"}, description="Each ticket's detected language."),
     ],
     name="ticket_themes",
+    pool=WAREHOUSE_POOL,
 )
 def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
     """Assign new tickets to existing themes, or refit (first run, weekly, or too many misfits)."""
@@ -74,6 +75,7 @@ def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
                                  "dbt asks whether an item reads like an explicit fix of a theme."),
     ],
     name="theme_item_candidates",
+    pool=WAREHOUSE_POOL,
 )
 def theme_item_candidates(closedloop: ClosedloopResource):
     """Score every backlog item against the current themes and the other items with the link matcher."""

@@ -1,6 +1,9 @@
 """dbt models as Dagster assets; dbt tests become asset checks.
 
-Groups come from the dbt folders (staging, intermediate, marts), not from model names.
+Groups come from the dbt folders (staging, intermediate, marts), not from model names. Every
+build's outcome is recorded in ``$CLOSEDLOOP_HOME/last-build.json`` (``closedloop.core.builds``):
+the serving copy is published only after a green build, and a failed build fails the step with
+a message naming each failed model or test and a few of its failing rows.
 """
 
 
@@ -13,8 +16,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from closedloop.core.builds import DbtBuildFailedError, read_build, record_build
 from closedloop.core.settings import load_settings
 from orchestration.defs.transform.resources import dbt_project
+from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
 log = logging.getLogger("closedloop.pipeline")
 
@@ -30,13 +35,19 @@ class ClosedloopDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ClosedloopDbtTranslator(),
-            name="closedloop_dbt")
-def closedloop_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """``dbt build`` (seeds, models, tests) for the selected models, with the drill-through link templates as vars."""
+            name="closedloop_dbt", pool=WAREHOUSE_POOL)
+def closedloop_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                          closedloop: ClosedloopResource) -> Iterator[Any]:
+    """``dbt build`` (seeds, models, tests) with the drill-through link templates as vars; records the outcome.
+
+    Raises:
+        DbtBuildFailedError: A model, seed or test of severity error failed (named, with its rows).
+    """
     started = time.perf_counter()
     counts = {"models": 0, "checks": 0, "failed_checks": 0}
     links = json.dumps(load_settings().drill_through_vars)
-    for event in dbt.cli(["build", "--vars", links], context=context).stream():
+    invocation = dbt.cli(["build", "--vars", links], context=context, raise_on_error=False)
+    for event in invocation.stream():
         if isinstance(event, dg.Output | dg.AssetMaterialization):
             counts["models"] += 1
         elif isinstance(event, dg.AssetCheckResult):
@@ -45,3 +56,7 @@ def closedloop_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource
         yield event
     log.info(f"dbt build: {counts['models']} models/seeds built, {counts['checks']} tests "
              f"({counts['failed_checks']} failed) in {time.perf_counter() - started:.1f}s")
+    record = read_build(invocation.target_path, closedloop.warehouse_path, invocation.is_successful())
+    record_build(load_settings().home, record)
+    if not record.succeeded:
+        raise DbtBuildFailedError(record.describe())

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import sys
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
+from closedloop.core.children import launcher
 from closedloop.core.settings import DBT_PROJECT_DIR, Settings, prepare_environment
 
 log = logging.getLogger("closedloop.transform")
@@ -77,10 +79,15 @@ dbt_project.prepare_if_dev()
 
 
 def dbt_resource() -> DbtCliResource:
-    """The dbt CLI resource for the closedloop project."""
+    """The dbt CLI resource for the closedloop project.
+
+    dbt runs through a launcher (``closedloop.core.children``) that makes it die with the process
+    that started it, so a killed ``closedloop run`` never leaves a ``dbt build`` writing the warehouse.
+    """
     executable = Path(sys.executable).with_name("dbt")
+    program = executable if executable.exists() else Path(shutil.which("dbt") or "dbt")
     return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR),
-                          dbt_executable=str(executable) if executable.exists() else "dbt")
+                          dbt_executable=str(launcher(program.absolute(), MANIFEST_DIR)))
 
 if __name__ == "__main__":  # ``python -m orchestration.defs.transform.resources``: what ``make setup`` runs
     print(prepare_manifest())
