@@ -159,7 +159,8 @@ def find_files(spec: SourceSpec, data_dirs: Path | Sequence[Path]) -> list[Path]
     for root in roots:
         for pattern in spec.files:
             for path in sorted(root.glob(pattern)):
-                found[path.resolve()] = None  # a folder that matches is reported unreadable, not skipped
+                # A folder or a dangling link that matches is reported unreadable, not skipped.
+                found[path.resolve() if path.exists() else path.absolute()] = None
     return list(found)
 
 

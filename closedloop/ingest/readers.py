@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from closedloop.core.errors import UnreadableFileError
 from closedloop.ingest.config import SourceSpec
+from closedloop.ingest.schema import ENTITIES
 
 BATCH_ROWS = 50_000
 
@@ -283,6 +284,7 @@ def _csv_batches(path: Path, spec: SourceSpec, batch_rows: int) -> Iterator[Batc
         if not header:
             raise UnreadableFileError(path, "empty file (no header row)")
         header = [h.strip() for h in header]
+        _check_header(path, spec, header)
         mapped = set(spec.columns.values())
         twice = sorted({h for h in header if h in mapped and header.count(h) > 1})
         if twice:
@@ -307,6 +309,16 @@ def _csv_batches(path: Path, spec: SourceSpec, batch_rows: int) -> Iterator[Batc
                 lines, columns, ragged = [], [[] for _ in header], []
         if lines:
             yield _csv_batch(header, lines, columns, ragged)
+
+
+def _check_header(path: Path, spec: SourceSpec, header: list[str]) -> None:
+    """Raise when the header lacks a column the mapping needs for a required value (a broken header)."""
+    entity = ENTITIES[spec.entity]
+    missing = sorted({src for canon, src in spec.columns.items()
+                      if entity.column(canon).required and canon not in spec.defaults and src not in header})
+    if missing:
+        raise UnreadableFileError(path, f"missing column(s) {', '.join(missing)} that the {spec.entity} "
+                                        "column mapping needs (is the header row broken?)")
 
 
 def _csv_batch(header: list[str], lines: list[int], columns: list[list[str | None]], ragged: list[str | None]) -> Batch:
