@@ -45,7 +45,9 @@ class EntityReport:
         entity: Entity name.
         files: Files read.
         rows_read: Records read from the files.
-        rows_valid: Records that passed validation.
+        rows_valid: Rows that passed validation (an audit record may hold several events).
+        rows_skipped: Records that map to no row: blank lines, audits with no field change or comment,
+            users who are end users.
         rows_quarantined: Records rejected (each may have several reasons).
         rows_in_table: Rows in the raw table after the merge.
         rows_added: Net rows added to the raw table by this load.
@@ -58,6 +60,7 @@ class EntityReport:
     files: list[Path] = field(default_factory=list)
     rows_read: int = 0
     rows_valid: int = 0
+    rows_skipped: int = 0
     rows_quarantined: int = 0
     rows_in_table: int = 0
     rows_added: int = 0
@@ -71,6 +74,7 @@ class EntityReport:
             return f"raw_{self.entity}: NOT LOADED, nothing of it merged: {self.error}"
         return (f"raw_{self.entity}: {self.rows_read:,} read from {len(self.files)} file(s), "
                 f"{self.rows_valid:,} valid, {self.rows_quarantined:,} quarantined, "
+                + (f"{self.rows_skipped:,} skipped, " if self.rows_skipped else "") +
                 f"{self.rows_in_table:,} in table ({self.rows_added:+,}) in {self.seconds:.1f}s")
 
 
@@ -241,7 +245,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
     cursors = (second_cursor(con), second_cursor(con))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closedloop-map") as mapper:
         staged: duckdb.DuckDBPyConnection | None = None  # holds a mapped batch waiting for its merge
-        mapping: Future[int] | None = None
+        mapping: Future[tuple[int, int]] | None = None
         try:
             for number, batch in enumerate(read_ahead(read_batches(path, spec))):
                 report.rows_read += batch.table.num_rows
@@ -251,7 +255,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                     previous, staged = staged, None
                     _merge_batch(previous, entity)
                 # The next batch maps on the cursor that just merged, so wait for this one first.
-                report.rows_valid += mapping.result()
+                valid, skipped = mapping.result()
+                report.rows_valid += valid
+                report.rows_skipped += skipped
                 staged, mapping = cursor, None
             # On an error nothing more is merged: load_entity puts the table back as it was.
             if staged is not None:
@@ -274,8 +280,12 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
 
 
 def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path, batch: Batch,
-               rules: Rules) -> int:
-    """Map and validate one batch, quarantine its bad rows and stage the valid ones; return how many are valid."""
+               rules: Rules) -> tuple[int, int]:
+    """Map and validate one batch, quarantine its bad rows and stage the valid ones.
+
+    Returns:
+        How many rows are valid, and how many records mapped to no row (skipped).
+    """
     source = str(path)
     con.register("__batch", batch.table)
     try:
@@ -297,15 +307,17 @@ def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
             con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
         _map(con, spec, entity, batch.is_json, rules)
         valid = _stage_valid(con, entity, source)
+        counts = con.execute("SELECT count(*), count(DISTINCT source_line) FROM __mapped").fetchall()
+        mapped, lines = (int(counts[0][0]), int(counts[0][1])) if counts else (0, 0)
         # Most batches have no bad rows: skip the quarantine query, which scans the batch's records.
-        if valid < _count(con, "__mapped"):
+        if valid < mapped:
             con.execute(
                 "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
                 f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
                 "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
                 [entity.name, source],
             )
-        return valid
+        return valid, batch.table.num_rows - lines
     finally:
         con.unregister("__batch")
 

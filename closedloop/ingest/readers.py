@@ -270,9 +270,19 @@ def _json_page_batches(path: Path, spec: SourceSpec) -> Iterator[Batch]:
         records = doc[array_key]
     else:
         raise UnreadableFileError(path, f"expected a JSON array or an object with an {array_key!r} array")
-    texts = [json.dumps(r, ensure_ascii=False) if isinstance(r, dict) else json.dumps(r) for r in records]
+    texts = [_record_text(r) for r in records]
     yield Batch(pa.table({"source_line": pa.array(range(1, len(texts) + 1), pa.int64()), "line": pa.array(texts)}),
                 True)
+
+
+def _record_text(record: object) -> str:
+    """A record of a JSON page as JSON text; escaped to ASCII when it holds a lone surrogate (no UTF-8 for it)."""
+    text = json.dumps(record, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record)
+    return text
 
 
 def _csv_batches(path: Path, spec: SourceSpec, batch_rows: int) -> Iterator[Batch]:
