@@ -34,13 +34,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else settings.data_dir
     with run_lock(settings.home):
         report = load_all(settings.warehouse, data, progress=logging.getLogger("closedloop.ingest").info)
-    for error in report.errors:
-        print(f"closedloop: {error}", file=sys.stderr)
-    if report.partial:
+    if report.partial:  # one line per table that did not load, exit 2 like every error a user can fix
         loaded = len(report.entities) - len(report.errors)
-        print(f"closedloop: partial load: {loaded} of {len(report.entities)} tables loaded; "
-              "the others are as they were before", file=sys.stderr)
-        return 1
+        for error in report.errors:
+            print(f"closedloop: {error} (partial load: {loaded} of {len(report.entities)} tables loaded; "
+                  "this one is as it was before)", file=sys.stderr)
+        return 2
     return 0 if report.entities else 1
 
 
