@@ -64,14 +64,20 @@ def test_an_unreadable_tickets_file_is_reported_and_the_other_entities_load(expo
     assert _count(warehouse, "tickets") == 0
 
 
-def test_a_csv_with_a_broken_header_fails_its_entity_only(export_dir, warehouse, ticket, jsonl):
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [('"review_id,ticket_id,agent_id', "missing column(s)"),
+     (QA_HEADER.strip() + ",tone", "column(s) tone appear more than once")],
+    ids=["unterminated_quote", "mapped_column_twice"],
+)
+def test_a_csv_with_a_broken_header_fails_its_entity_only(export_dir, warehouse, ticket, jsonl, header, reason):
     jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1)])
     (export_dir / "qa").mkdir()
-    (export_dir / "qa/qa_reviews.csv").write_text('"review_id,ticket_id,agent_id\nq1,1,1001\n')
+    (export_dir / "qa/qa_reviews.csv").write_text(header + "\nq1,1,1001,7,2024-03-03T00:00:00Z,90,80,100,70,,90\n")
     report = load_all(warehouse, export_dir)
     (error,) = report.errors
-    assert error.startswith("raw_qa_audits: cannot read ")
-    assert "missing column(s)" in error
+    assert error.startswith(f"raw_qa_audits: cannot read {(export_dir / 'qa/qa_reviews.csv').resolve()}")
+    assert reason in error
     assert _count(warehouse, "tickets") == 1
 
 
