@@ -34,6 +34,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else settings.data_dir
     with run_lock(settings.home):  # each entity's line is logged once, by load_entity (closedloop.ingest)
         report = load_all(settings.warehouse, data)
+    if report.partial:  # one line per table that did not load, exit 2 like every error a user can fix
+        loaded = len(report.entities) - len(report.errors)
+        for error in report.errors:
+            print(f"closedloop: {error} (partial load: {loaded} of {len(report.entities)} tables loaded; "
+                  "this one is as it was before)", file=sys.stderr)
+        return 2
     return 0 if report.entities else 1
 
 

@@ -19,7 +19,9 @@ state/
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from closedloop.core.errors import ClosedloopError
@@ -27,6 +29,12 @@ from closedloop.core.errors import ClosedloopError
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 LAST_EXPORTS = "last-exports-folder"
+TIMESTAMP_MIN = "2000-01-01T00:00:00Z"
+"""Default earliest timestamp a loaded record may hold (``$CLOSEDLOOP_TIMESTAMP_MIN``)."""
+TIMESTAMP_MAX_AHEAD = "1d"
+"""Default of how far past now a loaded timestamp may lie (``$CLOSEDLOOP_TIMESTAMP_MAX_AHEAD``)."""
+_AHEAD = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([dhm]?)\s*")
+_AHEAD_UNITS = {"": "days", "d": "days", "h": "hours", "m": "minutes"}
 """File in the home folder naming the export folder of the last run."""
 
 
@@ -95,6 +103,40 @@ class Settings:
         path = self.data_dir / "closedloop-sources.yml"
         return path if path.exists() else None
 
+    @property
+    def timestamp_min(self) -> datetime:
+        """Earliest plausible timestamp in an export (``$CLOSEDLOOP_TIMESTAMP_MIN``, default 2000-01-01T00:00Z).
+
+        An ISO 8601 date or date and time; without a UTC offset it is read as UTC. Records with an
+        earlier timestamp are quarantined at ingest.
+
+        Raises:
+            ClosedloopError: The variable is not an ISO 8601 date.
+        """
+        text = os.environ.get("CLOSEDLOOP_TIMESTAMP_MIN", "").strip() or TIMESTAMP_MIN
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ClosedloopError(f"CLOSEDLOOP_TIMESTAMP_MIN must be an ISO 8601 date such as 2000-01-01, "
+                                  f"got {text!r}") from exc
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    @property
+    def timestamp_max_ahead(self) -> timedelta:
+        """How far past now an export's timestamp may lie (``$CLOSEDLOOP_TIMESTAMP_MAX_AHEAD``, default 1d).
+
+        A number with an optional unit: ``d`` days (the default unit), ``h`` hours, ``m`` minutes.
+        Records with a later timestamp are quarantined at ingest.
+
+        Raises:
+            ClosedloopError: The variable is not such a duration.
+        """
+        text = os.environ.get("CLOSEDLOOP_TIMESTAMP_MAX_AHEAD", "").strip().lower() or TIMESTAMP_MAX_AHEAD
+        match = _AHEAD.fullmatch(text)
+        if not match:
+            raise ClosedloopError(f"CLOSEDLOOP_TIMESTAMP_MAX_AHEAD must be a duration such as 1d, 36h or 90m, "
+                                  f"got {text!r}")
+        return timedelta(**{_AHEAD_UNITS[match.group(2)]: float(match.group(1))})
 
     @property
     def duckdb_memory_limit(self) -> str:

@@ -167,11 +167,12 @@ def _zendesk_events(spec: SourceSpec, batch: str) -> tuple[dict[str, str], str]:
         "is_public": ev("$.public"),
     }
     events = js("$.events", ["JSON"])
-    unnested = (f"SELECT source_line, line, __line, unnest(CASE WHEN __line IS NULL THEN [NULL::JSON] "
-                f"ELSE coalesce({events}, []) END) AS ev FROM ({{inner}})")
+    # An audit with no events (or events that are not objects) comes out once, with no event: quarantined.
+    unnested = (f"SELECT source_line, line, __line, unnest(CASE WHEN __line IS NULL OR len(coalesce({events}, [])) "
+                f"= 0 THEN [NULL::JSON] ELSE {events} END) AS ev FROM ({{inner}})")
     inner = f"SELECT *, {js.select()} FROM {batch}"
     from_sql = (f"(SELECT *, {ev.select()} FROM ({unnested.format(inner=inner)})) "
-                f"WHERE __line IS NULL OR lower({ev('$.type')}) IN ('create', 'change', 'comment')")
+                f"WHERE __line IS NULL OR __ev IS NULL OR lower({ev('$.type')}) IN ('create', 'change', 'comment')")
     return exprs, from_sql
 
 

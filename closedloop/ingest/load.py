@@ -28,7 +28,8 @@ from closedloop.core.warehouse import cursor as second_cursor
 from closedloop.ingest.config import SourceSpec, load_config
 from closedloop.ingest.connectors import mapping_sql, record_sql
 from closedloop.ingest.readers import Batch, read_ahead, read_batches
-from closedloop.ingest.schema import ENTITIES, Column, Entity, create_all_sql, redacted_sql
+from closedloop.ingest.rules import kept, parent_lookups, problems, timestamp_window, typed
+from closedloop.ingest.schema import ENTITIES, Entity, Reference, create_all_sql, redacted_sql
 
 log = logging.getLogger("closedloop.ingest")
 
@@ -45,28 +46,36 @@ class EntityReport:
         entity: Entity name.
         files: Files read.
         rows_read: Records read from the files.
-        rows_valid: Records that passed validation.
+        rows_valid: Rows that passed validation (an audit record may hold several events).
+        rows_skipped: Records that map to no row: blank lines, audits with no field change or comment,
+            users who are end users.
         rows_quarantined: Records rejected (each may have several reasons).
         rows_in_table: Rows in the raw table after the merge.
         rows_added: Net rows added to the raw table by this load.
         seconds: Wall time.
         reasons: Quarantine reason counts by ``field: reason kind``.
+        error: Why the entity did not load (a file that cannot be read), or None; nothing of it was merged.
     """
 
     entity: str
     files: list[Path] = field(default_factory=list)
     rows_read: int = 0
     rows_valid: int = 0
+    rows_skipped: int = 0
     rows_quarantined: int = 0
     rows_in_table: int = 0
     rows_added: int = 0
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
 
     def summary(self) -> str:
         """One line for logs and the CLI."""
+        if self.error:
+            return f"raw_{self.entity}: NOT LOADED, nothing of it merged: {self.error}"
         return (f"raw_{self.entity}: {self.rows_read:,} read from {len(self.files)} file(s), "
                 f"{self.rows_valid:,} valid, {self.rows_quarantined:,} quarantined, "
+                + (f"{self.rows_skipped:,} skipped, " if self.rows_skipped else "") +
                 f"{self.rows_in_table:,} in table ({self.rows_added:+,}) in {self.seconds:.1f}s")
 
 
@@ -80,6 +89,24 @@ class LoadReport:
     def rows_quarantined(self) -> int:
         """Records quarantined across entities."""
         return sum(r.rows_quarantined for r in self.entities.values())
+
+    @property
+    def errors(self) -> list[str]:
+        """Why each entity that did not load failed (the file and the reason)."""
+        return [f"raw_{name}: {r.error}" for name, r in self.entities.items() if r.error]
+
+    @property
+    def partial(self) -> bool:
+        """Whether some entity did not load (the others did)."""
+        return bool(self.errors)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The row rules of one entity's load: the ``problems`` SQL and the references it checks."""
+
+    problems: list[tuple[str, str]]
+    references: tuple[Reference, ...]
 
 
 def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -106,8 +133,9 @@ def load_all(
         entities: Which entities to load.
         progress: Called with a one-line summary per entity.
 
-    Raises:
-        UnreadableFileError: When a file cannot be read at all (nothing of that entity is merged).
+    An entity whose file cannot be read at all (missing permission, a folder, a corrupt archive,
+    a CSV header that lacks mapped columns...) loads nothing, its error is in the report
+    (:attr:`LoadReport.errors`, :attr:`LoadReport.partial`) and the other entities still load.
     """
     if config is None:
         user_config = data_dir / "closedloop-sources.yml"
@@ -116,7 +144,11 @@ def load_all(
     con = open_warehouse(warehouse)
     try:
         for name in entities:
-            entity_report = load_entity(con, config[name], data_dir)
+            try:
+                entity_report = load_entity(con, config[name], data_dir)
+            except UnreadableFileError as exc:
+                entity_report = EntityReport(entity=name, error=str(exc))
+                log.error(entity_report.summary())
             report.entities[name] = entity_report
             if progress:
                 progress(entity_report.summary())
@@ -132,13 +164,20 @@ def find_files(spec: SourceSpec, data_dirs: Path | Sequence[Path]) -> list[Path]
     for root in roots:
         for pattern in spec.files:
             for path in sorted(root.glob(pattern)):
-                if path.is_file():
-                    found[path.resolve()] = None
+                # A folder or a dangling link that matches is reported unreadable, not skipped.
+                found[path.resolve() if path.exists() else path.absolute()] = None
     return list(found)
 
 
 def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Path | Sequence[Path]) -> EntityReport:
-    """Load one entity's files from one or more folders (see the module docstring)."""
+    """Load one entity's files from one or more folders (see the module docstring).
+
+    All or nothing: when a file cannot be read, the raw table and the entity's quarantine are put
+    back as they were before, and the error is raised.
+
+    Raises:
+        UnreadableFileError: A file cannot be read at all.
+    """
     started = time.perf_counter()
     entity = ENTITIES[spec.entity]
     report = EntityReport(entity=spec.entity, files=find_files(spec, data_dirs))
@@ -147,14 +186,44 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
         log.warning(f"raw_{spec.entity}: no file matches {', '.join(spec.files)} in {folders}; "
                     "nothing loaded (map the export in closedloop-sources.yml if it lives elsewhere)")
     before = _count(con, entity.table)
-    for path in report.files:
-        _load_file(con, spec, entity, path, report)
+    references = tuple(r for r in entity.references if r.always or _count(con, ENTITIES[r.parent].table))
+    rules = Rules(problems(entity, timestamp_window(entity), references), references)
+    _snapshot(con, entity, before)
+    try:
+        for path in report.files:
+            _load_file(con, spec, entity, path, report, rules)
+    except BaseException:
+        _restore(con, entity, before)
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS __before_rows")
+        con.execute("DROP TABLE IF EXISTS __before_quarantine")
     con.execute("CHECKPOINT")
     report.rows_in_table = _count(con, entity.table)
     report.rows_added = report.rows_in_table - before
     report.seconds = time.perf_counter() - started
     log.info(report.summary())
     return report
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection, entity: Entity, rows: int) -> None:
+    """Keep the entity's rows (when it has any) and quarantine as they are, for :func:`_restore`."""
+    if rows:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE __before_rows AS SELECT * FROM {entity.table}")
+    con.execute("CREATE OR REPLACE TEMP TABLE __before_quarantine AS SELECT * FROM raw.quarantine WHERE entity = ?",
+                [entity.name])
+
+
+def _restore(con: duckdb.DuckDBPyConnection, entity: Entity, rows: int) -> None:
+    """Put the entity's rows and quarantine back as :func:`_snapshot` kept them, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute(f"DELETE FROM {entity.table}")
+    if rows:
+        con.execute(f"INSERT INTO {entity.table} BY NAME SELECT * FROM __before_rows")
+    con.execute("DELETE FROM raw.quarantine WHERE entity = ?", [entity.name])
+    con.execute("INSERT INTO raw.quarantine BY NAME SELECT * FROM __before_quarantine")
+    con.execute("COMMIT")
+    log.warning(f"raw_{entity.name}: put back as it was before this load ({rows:,} rows)")
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -164,7 +233,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path,
-               report: EntityReport) -> None:
+               report: EntityReport, rules: Rules) -> None:
     """Load one file: map each batch and merge it, mapping the next batch while the last one merges.
 
     The merge (and its commit) runs mostly on one core; mapping, which runs on every core, fills
@@ -177,24 +246,21 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
     cursors = (second_cursor(con), second_cursor(con))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closedloop-map") as mapper:
         staged: duckdb.DuckDBPyConnection | None = None  # holds a mapped batch waiting for its merge
-        mapping: Future[int] | None = None
+        mapping: Future[tuple[int, int]] | None = None
         try:
             for number, batch in enumerate(read_ahead(read_batches(path, spec))):
                 report.rows_read += batch.table.num_rows
                 cursor = cursors[number % 2]
-                mapping = mapper.submit(_map_batch, cursor, spec, entity, path, batch)
+                mapping = mapper.submit(_map_batch, cursor, spec, entity, path, batch, rules)
                 if staged is not None:
                     previous, staged = staged, None
                     _merge_batch(previous, entity)
                 # The next batch maps on the cursor that just merged, so wait for this one first.
-                report.rows_valid += mapping.result()
+                valid, skipped = mapping.result()
+                report.rows_valid += valid
+                report.rows_skipped += skipped
                 staged, mapping = cursor, None
-        except Exception:
-            # As without the overlap, the batches read before a reading error are merged.
-            if staged is not None and mapping is None:
-                _merge_batch(staged, entity)
-            raise
-        else:
+            # On an error nothing more is merged: load_entity puts the table back as it was.
             if staged is not None:
                 _merge_batch(staged, entity)
         finally:
@@ -214,8 +280,13 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
         report.reasons[key] = report.reasons.get(key, 0) + int(count)
 
 
-def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path, batch: Batch) -> int:
-    """Map and validate one batch, quarantine its bad rows and stage the valid ones; return how many are valid."""
+def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path, batch: Batch,
+               rules: Rules) -> tuple[int, int]:
+    """Map and validate one batch, quarantine its bad rows and stage the valid ones.
+
+    Returns:
+        How many rows are valid, and how many records mapped to no row (skipped).
+    """
     source = str(path)
     con.register("__batch", batch.table)
     try:
@@ -235,17 +306,19 @@ def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
             con.unregister("__batch")
             con.register("__batch", table)
             con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
-        _map(con, spec, entity, batch.is_json)
+        _map(con, spec, entity, batch.is_json, rules)
         valid = _stage_valid(con, entity, source)
+        counts = con.execute("SELECT count(*), count(DISTINCT source_line) FROM __mapped").fetchall()
+        mapped, lines = (int(counts[0][0]), int(counts[0][1])) if counts else (0, 0)
         # Most batches have no bad rows: skip the quarantine query, which scans the batch's records.
-        if valid < _count(con, "__mapped"):
+        if valid < mapped:
             con.execute(
                 "INSERT INTO raw.quarantine SELECT ?, ?, p.source_line, p.field, p.reason, r.record, now() "
                 f"FROM __problems p LEFT JOIN ({record_sql(spec, '__records', batch.is_json)}) r "
                 "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
                 [entity.name, source],
             )
-        return valid
+        return valid, batch.table.num_rows - lines
     finally:
         con.unregister("__batch")
 
@@ -261,38 +334,7 @@ def _merge_batch(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         raise
 
 
-def _problems(entity: Entity) -> list[tuple[str, str]]:
-    """(field, SQL expression giving the reason text or NULL) for every rule.
-
-    The expressions read the mapped text columns and the ``__typed_<col>`` columns (a timestamp
-    that does not parse is NULL there), so each timestamp is parsed once.
-    """
-    rules: list[tuple[str, str]] = [("(record)", "__ragged")]  # CSV rows with the wrong number of fields
-    for col in entity.columns:
-        v = col.name
-        if col.required:
-            rules.append((v, f"CASE WHEN {v} IS NULL THEN 'missing required value' END"))
-        if col.type == "TIMESTAMP":
-            rules.append((v, f"CASE WHEN {v} IS NOT NULL AND __typed_{v} IS NULL "
-                             f"THEN 'unparseable timestamp (' || {v} || ')' END"))
-        elif col.type in ("DOUBLE", "INTEGER", "BIGINT"):
-            rules.append((v, f"CASE WHEN {v} IS NOT NULL AND try_cast({v} AS DOUBLE) IS NULL "
-                             f"THEN 'not a number (' || {v} || ')' END"))
-        elif col.type == "BOOLEAN":
-            rules.append((v, f"CASE WHEN {v} IS NOT NULL AND try_cast({v} AS BOOLEAN) IS NULL "
-                             f"THEN 'not true or false (' || {v} || ')' END"))
-        if col.enum:
-            allowed = ", ".join(f"'{e}'" for e in col.enum)
-            rules.append((v, f"CASE WHEN {v} IS NOT NULL AND {v} NOT IN ({allowed}) "
-                             f"THEN 'unknown value (' || {v} || '; expected one of {'/'.join(col.enum)})' END"))
-    for later, earlier in entity.checks:
-        rules.append((later, f"CASE WHEN __typed_{later} < __typed_{earlier} "
-                             f"THEN 'negative duration ({later} ' || {later} || ' is before {earlier} ' "
-                             f"|| {earlier} || ')' END"))
-    return rules
-
-
-def _map(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, is_json: bool) -> None:
+def _map(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, is_json: bool, rules: Rules) -> None:
     """Map, type, redact and validate the batch in one query into ``__mapped``.
 
     Besides the mapped text columns, each row gets ``__typed_<col>``, ``__redacted_<col>`` and
@@ -301,37 +343,17 @@ def _map(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, is_js
     the later statements read a temp table of one row group, which one thread scans. The view
     ``__problems`` lists the failures, one row each.
     """
-    typed = [f"{_typed(col)} AS __typed_{col.name}" for col in entity.columns if col.type != "VARCHAR"]
-    typed += [f"{redacted_sql(col)} AS __redacted_{col.name}" for col in entity.columns if col.redact]
-    checks = ", ".join(f"struct_pack(field := '{f}', reason := {expr})" for f, expr in _problems(entity))
+    typed_cols = [f"{typed(col)} AS __typed_{col.name}" for col in entity.columns if col.type != "VARCHAR"]
+    typed_cols += [f"{redacted_sql(col)} AS __redacted_{col.name}" for col in entity.columns if col.redact]
+    typed_cols += parent_lookups(entity, rules.references)
+    checks = ", ".join(f"struct_pack(field := '{f}', reason := {expr})" for f, expr in rules.problems)
     failures = ("CASE WHEN __malformed THEN [struct_pack(field := '(record)', "
                 "reason := 'malformed JSON: not a JSON object')] "
                 f"ELSE list_filter([{checks}], lambda p: p.reason IS NOT NULL) END")
     con.execute(f"CREATE OR REPLACE TEMP TABLE __mapped AS SELECT *, {failures} AS __failures FROM "
-                f"(SELECT *, {', '.join(typed)} FROM ({mapping_sql(spec, '__records', is_json)}))")
+                f"(SELECT *, {', '.join(typed_cols)} FROM ({mapping_sql(spec, '__records', is_json)}))")
     con.execute("CREATE OR REPLACE TEMP VIEW __problems AS SELECT source_line, p.field AS field, p.reason AS reason "
                 "FROM (SELECT source_line, unnest(__failures) AS p FROM __mapped WHERE len(__failures) > 0)")
-
-
-def _typed(col: Column) -> str:
-    if col.type == "TIMESTAMP":
-        return f"CAST(try_cast({col.name} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    if col.type == "INTEGER":
-        return f"CAST(round(try_cast({col.name} AS DOUBLE)) AS INTEGER)"
-    return f"try_cast({col.name} AS {col.type})"
-
-
-def _kept(col: Column) -> str:
-    """The value a valid row keeps: typed, and ids in one form.
-
-    An id exported as a whole number with a fraction (``40011.0``, as spreadsheets and some JSON
-    writers write them) is that number (``40011``), so it never becomes a second record.
-    """
-    if col.type != "VARCHAR":
-        return f"__typed_{col.name}"
-    if col.name.endswith("_id"):
-        return rf"regexp_replace({col.name}, '^(-?[0-9]+)\.0+$', '\1')"
-    return col.name
 
 
 def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) -> int:
@@ -342,7 +364,7 @@ def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) ->
     """
     selects = ["rowid AS __rid"]
     for col in entity.columns:
-        selects.append(f"{_kept(col)} AS {col.name}")
+        selects.append(f"{kept(col)} AS {col.name}")
         if col.redact:
             selects.append(f"__redacted_{col.name} AS {col.name}_redacted")
     literal = "'" + source.replace("'", "''") + "'"

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from closedloop.core.errors import UnreadableFileError
 from closedloop.ingest.config import SourceSpec
+from closedloop.ingest.schema import ENTITIES
 
 BATCH_ROWS = 50_000
 
@@ -70,23 +71,45 @@ def file_format(path: Path, spec: SourceSpec) -> str:
 def read_batches(path: Path, spec: SourceSpec, batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:
     """Yield the records of ``path`` in batches; raise UnreadableFileError if it cannot be read."""
     fmt = file_format(path, spec)
-    if path.stat().st_size == 0:  # an empty export holds no records: nothing to load, nothing wrong
-        return
     try:
+        _check_readable(path, fmt)
+        if path.stat().st_size == 0:  # an empty export holds no records: nothing to load, nothing wrong
+            return
         if fmt == "jsonl":
             yield from _jsonl_batches(path, batch_rows)
         elif fmt == "json":
             yield from _json_page_batches(path, spec)
         elif fmt == "csv":
-            yield from _csv_batches(path, batch_rows)
+            yield from _csv_batches(path, spec, batch_rows)
         elif fmt == "parquet":
             yield from _parquet_batches(path, batch_rows)
         else:
             raise UnreadableFileError(path, f"unknown format {fmt!r}")
     except UnicodeDecodeError as exc:
         raise UnreadableFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except csv.Error as exc:
+        raise UnreadableFileError(path, f"not a CSV file ({exc})") from exc
     except (OSError, pa.ArrowException) as exc:
-        raise UnreadableFileError(path, str(exc)) from exc
+        raise UnreadableFileError(path, exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                                  ) from exc
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _check_readable(path: Path, fmt: str) -> None:
+    """Fail early, before any record is read, on a folder, a file we may not open, or a compressed file.
+
+    Raises:
+        UnreadableFileError: It is a folder or a gzip archive.
+        OSError: It cannot be opened (permission denied...).
+    """
+    if path.is_dir():
+        raise UnreadableFileError(path, "is a folder, not an export file")
+    with path.open("rb") as handle:
+        head = handle.read(2)
+    if head == GZIP_MAGIC and fmt != "parquet":
+        raise UnreadableFileError(path, "is gzip-compressed (or a corrupt gzip archive); decompress it first")
 
 
 def read_ahead(batches: Iterator[Batch]) -> Iterator[Batch]:
@@ -250,12 +273,23 @@ def _json_page_batches(path: Path, spec: SourceSpec) -> Iterator[Batch]:
         records = doc[array_key]
     else:
         raise UnreadableFileError(path, f"expected a JSON array or an object with an {array_key!r} array")
-    texts = [json.dumps(r, ensure_ascii=False) if isinstance(r, dict) else json.dumps(r) for r in records]
+    texts = [_record_text(r) for r in records]
     yield Batch(pa.table({"source_line": pa.array(range(1, len(texts) + 1), pa.int64()), "line": pa.array(texts)}),
                 True)
 
 
-def _csv_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
+def _record_text(record: object) -> str:
+    """A record of a JSON page as JSON text; escaped to ASCII when it holds a lone surrogate (no UTF-8 for it)."""
+    text = json.dumps(record, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record)
+    return text
+
+
+def _csv_batches(path: Path, spec: SourceSpec, batch_rows: int) -> Iterator[Batch]:
+    csv.field_size_limit(1 << 30)  # a long comment is a long field, not a broken file
     with path.open(encoding="utf-8", newline="") as handle:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
         reader = csv.reader(handle, delimiter=delimiter)
@@ -263,6 +297,12 @@ def _csv_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
         if not header:
             raise UnreadableFileError(path, "empty file (no header row)")
         header = [h.strip() for h in header]
+        _check_header(path, spec, header)
+        mapped = set(spec.columns.values())
+        twice = sorted({h for h in header if h in mapped and header.count(h) > 1})
+        if twice:
+            raise UnreadableFileError(path, f"broken header: column(s) {', '.join(twice)} appear more than once")
+        header = [h if h not in header[:i] else f"{h}__{i}" for i, h in enumerate(header)]
         width = len(header)
         lines: list[int] = []
         columns: list[list[str | None]] = [[] for _ in header]
@@ -282,6 +322,16 @@ def _csv_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
                 lines, columns, ragged = [], [[] for _ in header], []
         if lines:
             yield _csv_batch(header, lines, columns, ragged)
+
+
+def _check_header(path: Path, spec: SourceSpec, header: list[str]) -> None:
+    """Raise when the header lacks a column the mapping needs for a required value (a broken header)."""
+    entity = ENTITIES[spec.entity]
+    missing = sorted({src for canon, src in spec.columns.items()
+                      if entity.column(canon).required and canon not in spec.defaults and src not in header})
+    if missing:
+        raise UnreadableFileError(path, f"missing column(s) {', '.join(missing)} that the {spec.entity} "
+                                        "column mapping needs (is the header row broken?)")
 
 
 def _csv_batch(header: list[str], lines: list[int], columns: list[list[str | None]], ragged: list[str | None]) -> Batch:

@@ -28,6 +28,7 @@ class Column:
             redacted twin keeps as it is (audit values of status or group changes), or None.
             ``{name}`` in it stands for the column.
         description: What the column means, for docs and dbt.
+        range: Lowest and highest allowed number (inclusive), or None.
     """
 
     name: str
@@ -37,6 +38,24 @@ class Column:
     redact: bool = False
     verbatim_if: str | None = None
     description: str = ""
+    range: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A column that names a row of another raw table (a dbt relationships test downstream relies on it).
+
+    Attributes:
+        column: The referring column.
+        parent: Entity whose key it names.
+        always: Checked even when the parent table is empty. When False, the reference is checked
+            only once the parent table holds rows, so a help desk whose groups or agents are not
+            exported still loads its tickets.
+    """
+
+    column: str
+    parent: str
+    always: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,9 @@ class Entity:
         columns: Canonical columns, key first.
         checks: Pairs of (later, earlier) timestamp columns that must not go backwards.
         description: Grain of the table.
+        references: Columns that must name a loaded row of another table.
+        calendar: Its dates are counted by day in the marts, so they must lie in the dbt calendar.
+        singular: What one row is, in quarantine reasons ("not a loaded ticket").
     """
 
     name: str
@@ -58,6 +80,9 @@ class Entity:
     columns: tuple[Column, ...]
     checks: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     description: str = ""
+    references: tuple[Reference, ...] = ()
+    calendar: bool = False
+    singular: str = "row"
 
     @property
     def table(self) -> str:
@@ -118,6 +143,9 @@ TICKETS = Entity(
         ("solved_at", "created_at"),
         ("security_actioned_at", "security_flagged_at"),
     ),
+    references=(Reference("group_id", "groups", always=False), Reference("assignee_id", "agents", always=False)),
+    calendar=True,
+    singular="ticket",
 )
 
 TICKET_EVENTS = Entity(
@@ -138,6 +166,9 @@ TICKET_EVENTS = Entity(
         Column("previous_value", redact=True, verbatim_if=_CODE_FIELD),
         Column("is_public", "BOOLEAN", description="Comments: visible to the requester."),
     ),
+    references=(Reference("ticket_id", "tickets"),),
+    calendar=True,
+    singular="ticket event",
 )
 
 SATISFACTION_RATINGS = Entity(
@@ -149,7 +180,7 @@ SATISFACTION_RATINGS = Entity(
         Column("rating_id", required=True),
         Column("ticket_id", required=True),
         Column("score", required=True, enum=("offered", "good", "bad")),
-        Column("rating", "INTEGER", description="1-5 answer; null while only offered."),
+        Column("rating", "INTEGER", description="1-5 answer; null while only offered.", range=(1, 5)),
         Column("comment", redact=True),
         Column("assignee_id"),
         Column("requester_id"),
@@ -157,6 +188,9 @@ SATISFACTION_RATINGS = Entity(
         Column("updated_at", "TIMESTAMP", required=True),
     ),
     checks=(("updated_at", "created_at"),),
+    references=(Reference("ticket_id", "tickets"),),
+    calendar=True,
+    singular="satisfaction rating",
 )
 
 QA_AUDITS = Entity(
@@ -170,12 +204,15 @@ QA_AUDITS = Entity(
         Column("agent_id", required=True),
         Column("reviewer_id"),
         Column("reviewed_at", "TIMESTAMP", required=True),
-        Column("tone_score", "DOUBLE", required=True),
-        Column("accuracy_score", "DOUBLE", required=True),
-        Column("compliance_score", "DOUBLE", required=True),
-        Column("resolution_score", "DOUBLE", required=True),
+        Column("tone_score", "DOUBLE", required=True, range=(0, 100)),
+        Column("accuracy_score", "DOUBLE", required=True, range=(0, 100)),
+        Column("compliance_score", "DOUBLE", required=True, range=(0, 100)),
+        Column("resolution_score", "DOUBLE", required=True, range=(0, 100)),
         Column("comment", redact=True),
     ),
+    references=(Reference("ticket_id", "tickets"), Reference("agent_id", "agents", always=False)),
+    calendar=True,
+    singular="QA review",
 )
 
 BACKLOG_ITEMS = Entity(
@@ -200,6 +237,7 @@ BACKLOG_ITEMS = Entity(
         Column("helpdesk_links", redact=True, description="Help-desk link field, raw text."),
     ),
     checks=(("updated_at", "created_at"), ("shipped_at", "created_at")),
+    singular="backlog item",
 )
 
 AGENTS = Entity(
@@ -216,6 +254,7 @@ AGENTS = Entity(
         Column("is_active", "BOOLEAN"),
         Column("created_at", "TIMESTAMP"),
     ),
+    singular="agent",
 )
 
 GROUPS = Entity(
@@ -228,6 +267,7 @@ GROUPS = Entity(
         Column("name", required=True),
         Column("created_at", "TIMESTAMP"),
     ),
+    singular="group",
 )
 
 SCHEDULES = Entity(

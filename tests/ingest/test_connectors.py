@@ -44,7 +44,8 @@ def test_zendesk_tickets_map_channels_custom_fields_and_solve_time(export_dir, w
     ]
 
 
-def test_zendesk_audits_become_one_row_per_event_and_skip_notifications(export_dir, warehouse, jsonl):
+def test_zendesk_audits_become_one_row_per_event_and_skip_notifications(export_dir, warehouse, ticket, jsonl):
+    jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1)])
     jsonl(export_dir / "zendesk/ticket_audits.jsonl", [{
         "id": 7001, "ticket_id": 1, "created_at": "2024-03-01T09:02:30Z", "author_id": 1001,
         "via": {"channel": "web"},
@@ -63,7 +64,8 @@ def test_zendesk_audits_become_one_row_per_event_and_skip_notifications(export_d
     ]
 
 
-def test_zendesk_satisfaction_users_and_groups_load(export_dir, warehouse, jsonl):
+def test_zendesk_satisfaction_users_and_groups_load(export_dir, warehouse, ticket, jsonl):
+    jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(5, group_id=1), ticket(6, group_id=1)])
     jsonl(export_dir / "zendesk/satisfaction_ratings.jsonl", [
         {"id": 1, "ticket_id": 5, "score": "good", "rating": 5, "comment": "fast, thanks",
          "created_at": "2024-03-02T00:00:00Z", "updated_at": "2024-03-02T01:00:00Z"},
@@ -134,7 +136,8 @@ def test_generic_csv_with_column_and_value_mapping_loads_another_help_desk(expor
     ]
 
 
-def test_generic_parquet_and_jsonl_sources_load_qa_reviews(export_dir, warehouse):
+def test_generic_parquet_and_jsonl_sources_load_qa_reviews(export_dir, warehouse, ticket, jsonl):
+    jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1), ticket(2)])
     (export_dir / "qa").mkdir()
     pq.write_table(pa.table({"review_id": ["r1"], "ticket_id": [1], "agent_id": [1001], "reviewed_at":
                              ["2024-03-03T00:00:00Z"], "tone": [90], "accuracy": [80], "compliance": [100],

@@ -12,9 +12,12 @@ from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
     """Asset ``raw_<entity>`` that loads the entity's export files from the data folder."""
     entity = ENTITIES[entity_name]
+    # Rows naming a ticket, group or agent are checked against the parent's raw table, so the parent loads first.
+    parents = sorted({f"raw_{ref.parent}" for ref in entity.references})
 
     @dg.asset(
         name=f"raw_{entity_name}",
+        deps=parents,
         group_name="ingest",
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,
