@@ -69,13 +69,13 @@ def _login_required(view: F) -> F:
 
 
 def _guard_posts() -> None:
-    """Before every POST: a login (except the login form itself), the reviewer role, then the CSRF token."""
+    """Before every POST: a login (except the login form), the reviewer role (except logging out), the CSRF token."""
     if request.method != "POST":
         return
     if request.endpoint != "login":
         if "user" not in session:
             abort(401)
-        if session.get("role") != "reviewer":
+        if session.get("role") != "reviewer" and request.endpoint != "logout":
             abort(403)
     sent = request.form.get("csrf_token", "")
     if not sent or not hmac.compare_digest(sent, str(session.get("csrf", ""))):

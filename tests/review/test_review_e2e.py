@@ -178,6 +178,7 @@ def test_a_viewer_sees_the_lists_but_cannot_reach_a_review_action(site: dict[str
         ".then(r => done(r.status));")
     assert status == 403
     browser.find_element(By.ID, "logout").click()
+    _wait(lambda: browser.find_elements(By.ID, "login-form"), 30, "the login page after logging out")
 
 
 @pytest.fixture(scope="module")

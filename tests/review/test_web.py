@@ -63,6 +63,8 @@ def test_a_viewer_sees_the_lists_without_actions_and_is_refused_on_post(app: Any
     refused = client.post("/links/decide", data={"link_id": "T0001:EX-A", "decision": "rejected"})
     assert refused.status_code == 403
     assert client.post("/themes/decide", data={"theme_id": "T0001", "action": "ignore"}).status_code == 403
+    client.post("/logout", data={"csrf_token": _token(links)})
+    assert client.get("/links").status_code == 302, "the viewer could log out"
 
 
 def test_a_reviewer_decides_with_one_click_and_the_decision_is_audited(app: Any, review_warehouse: Path):
