@@ -119,6 +119,17 @@ def _log_in(driver: Any, url: str, name: str) -> None:
     _wait(lambda: driver.find_elements(By.ID, "whoami"), 30, f"{name}'s first page")
 
 
+def _says(driver: Any, text: str) -> bool:
+    """Whether the page shows ``text``; False while a navigation replaces the page under the query."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+
+    try:
+        return text in driver.find_element(By.TAG_NAME, "body").text
+    except WebDriverException:
+        return False
+
+
 def _marts(home: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
 
@@ -151,12 +162,12 @@ def decided(site: dict[str, Any], browser: Any) -> dict[str, Any]:
     browser.get(f"{url}/links?quarter={plan['share'].quarter_key}")
     row = browser.find_element(By.CSS_SELECTOR, f"tr[data-link='{link.link_id}']")
     row.find_element(By.CSS_SELECTOR, "button.rejected").click()
-    _wait(lambda: "Rejected" in browser.find_element(By.TAG_NAME, "body").text, 30, "the rejection's message")
+    _wait(lambda: _says(browser, f"Rejected {link.link_id}"), 30, "the rejection's message")
     browser.get(f"{url}/themes")
     form = browser.find_element(By.CSS_SELECTOR, f"tr[data-theme='{plan['merge']}'] form.merge")
     Select(form.find_element(By.NAME, "into")).select_by_value(plan["into"])
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    _wait(lambda: "recorded" in browser.find_element(By.TAG_NAME, "body").text, 30, "the merge's message")
+    _wait(lambda: _says(browser, f"(merge {plan['merge']}) recorded"), 30, "the merge's message")
     browser.find_element(By.ID, "logout").click()
     return plan
 
