@@ -30,6 +30,7 @@ import duckdb
 from closedloop.demo import generate
 from closedloop.ingest import load_all
 from closedloop.ingest.schema import create_all_sql
+from closedloop.review.store import ensure_review_schema
 from topics.store import ensure_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +94,7 @@ def timed_run(raw: Path, warehouse: Path, work: Path) -> dict[str, Any]:
         for statement in create_all_sql():  # lacks the tables added since (all IF NOT EXISTS)
             con.execute(statement)
         ensure_schema(con)  # the topics tables dbt reads as sources
+        ensure_review_schema(con)  # and the review decisions
     seconds, results = dbt_build(warehouse, work)
     nodes = results["results"]
     slowest = sorted(nodes, key=lambda n: n["execution_time"], reverse=True)[:8]

@@ -21,6 +21,7 @@ from orchestration.defs.publish.report import (
     quarterly_report_job,
     quarterly_report_schedule,
 )
+from orchestration.defs.review.assets import review_decisions
 from orchestration.defs.topics.assets import theme_item_candidates, ticket_themes
 from orchestration.defs.topics.checks import topic_checks
 from orchestration.defs.transform.assets import closedloop_dbt_assets
@@ -32,7 +33,7 @@ pipeline_job = dg.define_asset_job("closedloop_pipeline", selection=dg.AssetSele
                                    description="Every unpartitioned closedloop asset: ingest, dbt, topics, publish.")
 
 defs = dg.Definitions(
-    assets=[*raw_assets, ticket_themes, theme_item_candidates, closedloop_dbt_assets, *publish_assets,
+    assets=[*raw_assets, review_decisions, ticket_themes, theme_item_candidates, closedloop_dbt_assets, *publish_assets,
             quarterly_report],
     asset_checks=[*raw_checks, *topic_checks],
     jobs=[pipeline_job, quarterly_report_job],

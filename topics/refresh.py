@@ -33,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 
 from topics.config import TopicConfig
+from topics.edits import edited_after, merged_away_themes
 from topics.embed import CachedEmbeddings, Embedder, default_model_id, embed_with_cache, make_embedder
 from topics.fit import fit_themes, keep_text, nearest_theme
 from topics.glossary import embedding_inputs
@@ -188,13 +189,16 @@ def _start(con: duckdb.DuckDBPyConnection, tickets: Sequence[TicketText], cfg: T
 
 
 def _refit_needed(run: _Run, vectors_id: str) -> bool:
-    """No themes yet, themes fitted on other vectors, or the last fit is older than the refit period."""
+    """No themes yet, themes fitted on other vectors, an edit since the last fit, or the last fit is too old."""
     fitted_with = {t.embed_model_id for t in run.old.values()}
     changed = bool(run.old) and fitted_with != {vectors_id}
     if changed:
         before = ", ".join(sorted(m or "unrecorded" for m in fitted_with))
         run.say(f"themes: fitted on {before} vectors, configured for {vectors_id}: refitting")
-    return not run.old or changed or _stale(run.old, run.cfg.track.refit_every_days)
+    fitted = max((t.updated_at for t in run.old.values() if t.updated_at is not None), default=None)
+    if edited := edited_after(run.con, fitted):  # a human edit since the last fit applies at once
+        run.say("themes: a theme was edited since the last fit: refitting to apply it")
+    return not run.old or changed or edited or _stale(fitted, run.cfg.track.refit_every_days)
 
 
 def _embed_and_update(run: _Run, refit: bool, embedder: Embedder, vectors_id: str) -> None:
@@ -255,8 +259,7 @@ def _read_themes(con: duckdb.DuckDBPyConnection) -> dict[str, StoredTheme]:
             for r in rows}
 
 
-def _stale(old: dict[str, StoredTheme], days: int) -> bool:
-    fitted = max((t.updated_at for t in old.values() if t.updated_at is not None), default=None)
+def _stale(fitted: datetime | None, days: int) -> bool:
     return fitted is None or (datetime.now() - fitted).days >= days
 
 
@@ -331,9 +334,10 @@ def _refit(run: _Run, vectors: np.ndarray, languages: list[str],
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE theme_id IS NOT NULL").fetchall()}
     retired_max = con.execute("SELECT max(theme_id) FROM topics.themes").fetchone()
     next_id = _theme_int(retired_max[0]) + 1 if retired_max and retired_max[0] else None
-    matched = match_themes(_previous_themes(run.old), result, run.cfg.track,
-                           previous_docs=previous_docs, doc_keys=ids, next_id=next_id)
-    edited = apply_edits(matched.result, load_edits(con), run.texts, vectors, matched.next_id)
+    edits = load_edits(con)
+    previous = _previous_themes(run.old) + merged_away_themes(con, edits, set(run.old))
+    matched = match_themes(previous, result, run.cfg.track, previous_docs=previous_docs, doc_keys=ids, next_id=next_id)
+    edited = apply_edits(matched.result, edits, run.texts, vectors, matched.next_id, doc_keys=ids)
     for edit in edited.skipped:
         log.warning(f"theme edit {edit.edit_id} ({edit.action} T{edit.theme_id:04d}) no longer applies")
     version = datetime.now().strftime("%Y%m%dT%H%M%S")

@@ -47,6 +47,8 @@ SCHEMA_DDL: tuple[str, ...] = (
   edit_id INTEGER PRIMARY KEY, action VARCHAR NOT NULL, theme_id INTEGER NOT NULL, name VARCHAR,
   into_theme_id INTEGER, pattern VARCHAR, created_at TIMESTAMP DEFAULT current_timestamp
 )""",
+    # A split-off edit may list the tickets it moves (a JSON array of ticket ids) instead of a pattern.
+    "ALTER TABLE topics.theme_edits ADD COLUMN IF NOT EXISTS ticket_ids VARCHAR",
 )
 """Statements that create the schema and its tables (idempotent)."""
 

@@ -1,7 +1,8 @@
 """The ``closedloop`` command line: parses flags, calls library functions, prints; nothing else.
 
 One module per command group: :mod:`closedloop.cli.pipeline` (demo-data, ingest, run, summary,
-report), :mod:`closedloop.cli.topics`, :mod:`closedloop.cli.link`, :mod:`closedloop.cli.dashboards`.
+report), :mod:`closedloop.cli.topics`, :mod:`closedloop.cli.link`, :mod:`closedloop.cli.dashboards`,
+:mod:`closedloop.cli.review`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     from closedloop.cli.dashboards import add_dashboards_parser
     from closedloop.cli.link import add_link_parser
     from closedloop.cli.pipeline import add_pipeline_parsers
+    from closedloop.cli.review import add_review_parser
     from closedloop.cli.topics import add_topics_parser
 
     parser = argparse.ArgumentParser(prog="closedloop", description="Close the loop between support and product.")
@@ -27,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_topics_parser(sub)
     add_link_parser(sub)
     add_dashboards_parser(sub)
+    add_review_parser(sub)
     return parser
 
 

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from closedloop.ingest.schema import ENTITIES, create_all_sql, migrate_sql
+from closedloop.review.store import ensure_review_schema
 from topics.store import ensure_schema
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -25,12 +26,13 @@ def _dbt_build(warehouse: Path, work_dir: Path, *args: str) -> str:
     """Run ``dbt build`` (models, seeds, data tests and unit tests) on ``warehouse``.
 
     Everything dbt writes (target, logs, partial parse) goes under ``work_dir``, nothing into
-    the repository. The ``topics`` tables dbt reads as sources are created first (empty when no
+    the repository. The ``topics`` and ``review`` tables dbt reads as sources are created first (empty when no
     theme step ran), as the pipeline's theme step does. Returns dbt's output; fails the test with
     the output's tail if dbt fails.
     """
     with duckdb.connect(str(warehouse)) as con:
         ensure_schema(con)
+        ensure_review_schema(con)
     env = {
         **os.environ,
         "CLOSEDLOOP_WAREHOUSE": str(warehouse),

@@ -160,3 +160,41 @@ def test_a_change_of_embedding_vectors_refits_instead_of_mixing_them(fitted):
     with duckdb.connect(str(warehouse)) as con:  # a warehouse from before the column was recorded
         con.execute("UPDATE topics.themes SET embed_model_id = NULL")
     assert _update(warehouse, config=own_pooling).mode == "fit"
+
+
+def _theme_of_group(warehouse: Path, group: int) -> set[str]:
+    themes = _themes(warehouse)
+    return {themes[str(10_000 + group * 1000 + k)] for k in range(12)}
+
+
+def test_a_merge_applies_at_the_next_run_and_survives_later_refits(fitted):
+    from topics.edits import ThemeEdit, save_edit
+
+    warehouse, _ = fitted
+    single = [g for g in range(3) if len(_theme_of_group(warehouse, g)) == 1]  # a subject may fit two themes
+    (source,), (target,) = _theme_of_group(warehouse, single[0]), _theme_of_group(warehouse, single[1])
+    with connect(warehouse) as con:
+        save_edit(con, ThemeEdit(1, "merge", int(source[1:]), into_theme_id=int(target[1:])))
+    assert _update(warehouse).mode == "fit", "an edit made since the last fit refits at the next run"
+    assert _theme_of_group(warehouse, single[0]) == {target}
+    assert _update(warehouse, force_refit=True).mode == "fit"
+    assert _theme_of_group(warehouse, single[0]) == {target}, "the next refit finds the merged theme and merges it"
+    assert _update(warehouse).mode == "noop", "an edit already applied does not refit every run"
+
+
+def test_listed_tickets_split_off_into_a_named_theme(fitted):
+    from topics.edits import ThemeEdit, save_edit
+
+    warehouse, _ = fitted
+    (app,) = _theme_of_group(warehouse, 2)
+    moved = ("12000", "12004", "12008")
+    with connect(warehouse) as con:
+        save_edit(con, ThemeEdit(1, "split_off", int(app[1:]), name="Wallet crashes", ticket_ids=moved))
+    _update(warehouse)
+    themes = _themes(warehouse)
+    (split,) = {themes[t] for t in moved}
+    assert split != app
+    assert {t for t, theme in themes.items() if theme == split} == set(moved)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT human_name FROM topics.themes WHERE theme_id = ?", [split]).fetchone() == (
+            "Wallet crashes",)

@@ -32,7 +32,8 @@ def _redact(text: str) -> str:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("topics_themes", deps=["raw_tickets"], group_name="topics", kinds={"python", "duckdb"},
+        dg.AssetSpec("topics_themes", deps=["raw_tickets", "review_theme_edits"], group_name="topics",
+                     kinds={"python", "duckdb"},
                      description="Themes found in redacted ticket text (topics.themes)."),
         dg.AssetSpec("topics_ticket_themes", deps=["raw_tickets"], group_name="topics", kinds={"python", "duckdb"},
                      description="Each resolved ticket's theme (topics.ticket_themes)."),

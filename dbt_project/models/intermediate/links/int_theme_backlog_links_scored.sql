@@ -16,8 +16,9 @@
   volume fall after the item shipped?); is_accepted_before_shipping uses it, so that the impact
   mart never claims a drop for a link that exists only because of that drop.
 
-  Human review (the link_reviews seed) wins: a confirmed pair counts with confidence 1, a rejected
-  pair (or every pair of an item rejected with theme_id '*') never counts.
+  Human review (stg_review__link_decisions: review.link_decisions, then the link_reviews seed)
+  wins: a confirmed pair counts with confidence 1, a rejected pair (or every pair of an item
+  rejected with theme_id '*') never counts.
 #}
 {#- Items with tracker components are scored with link_confidence; items without any with
     link_confidence_without_components, fitted on the same demos without the component terms (the
@@ -41,7 +42,7 @@ evidence as (
 reviews as (
 
     select item_id, theme_id, decision, reviewer
-    from {{ ref('link_reviews') }}
+    from {{ ref('stg_review__link_decisions') }}
 
 ),
 

@@ -1,0 +1,1 @@
+"""Review assets: human decisions on links and themes, applied on every run."""
