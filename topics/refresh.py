@@ -35,6 +35,7 @@ import pyarrow as pa
 from topics.config import TopicConfig
 from topics.edits import edited_after, merged_away_themes
 from topics.embed import CachedEmbeddings, Embedder, default_model_id, embed_with_cache, make_embedder
+from topics.embed.cache import rate_progress
 from topics.fit import fit_themes, keep_text, nearest_theme
 from topics.glossary import embedding_inputs
 from topics.language import detect_languages
@@ -226,26 +227,11 @@ def _embed_and_update(run: _Run, refit: bool, embedder: Embedder, vectors_id: st
 
 
 def _embed(run: _Run, texts: list[str], embedder: Embedder) -> CachedEmbeddings:
-    cached = embed_with_cache(run.con, texts, embedder, progress=_embed_progress(run.say))
+    cached = embed_with_cache(run.con, texts, embedder, progress=rate_progress(run.say, "themes: embedded"))
     run.report.embedded += cached.embedded
     # A refit after a failed assignment embeds twice; texts embedded by the first call are not "from cache".
     run.report.from_cache = max(0, cached.unique - run.report.embedded)
     return cached
-
-
-def _embed_progress(say: Callable[[str], None]) -> Callable[[int, int], None]:
-    """A progress callback that logs about every 10% with the rate so far."""
-    started = time.perf_counter()
-    last = [-1]
-
-    def report(done: int, total: int) -> None:
-        step = int(10 * done / total) if total else 10
-        if step > last[0]:
-            last[0] = step
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            say(f"themes: embedded {done:,}/{total:,} new texts ({rate:,.0f}/s)")
-
-    return report
 
 
 def _read_themes(con: duckdb.DuckDBPyConnection) -> dict[str, StoredTheme]:

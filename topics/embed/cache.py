@@ -10,6 +10,7 @@ tools): :class:`EmbeddingCache` wraps either.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,3 +179,18 @@ class EmbeddingCache:
         finally:
             con.close()
         return int(row[0]) if row else 0
+
+
+def rate_progress(say: Callable[[str], None], label: str) -> Callable[[int, int], None]:
+    """A progress callback for :func:`embed_with_cache`: ``label done/total new texts (rate/s)`` every ~10%."""
+    started = time.perf_counter()
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        step = int(10 * done / total) if total else 10
+        if step > last[0]:
+            last[0] = step
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            say(f"{label} {done:,}/{total:,} new texts ({rate:,.0f}/s)")
+
+    return report
