@@ -14,12 +14,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("closedloop", "orchestration", "topics", "dashboards", "reports")
-ROOMS = ("closedloop.cli", "closedloop.core", "closedloop.ingest", "closedloop.demo", "orchestration", "topics",
-         "dashboards", "reports", "bench")
+ROOMS = ("closedloop.cli", "closedloop.core", "closedloop.ingest", "closedloop.demo", "closedloop.alerts",
+         "orchestration", "topics", "dashboards", "reports", "bench")
 ALLOWED: dict[str, set[str]] = {
     "closedloop.cli": set(ROOMS) - {"bench"},
-    "orchestration": {"closedloop.core", "closedloop.ingest", "topics", "dashboards", "reports"},
+    "orchestration": {"closedloop.core", "closedloop.ingest", "closedloop.alerts", "topics", "dashboards", "reports"},
     "closedloop.ingest": {"closedloop.core"},
+    "closedloop.alerts": {"closedloop.core"},
     "dashboards": {"closedloop.core"},
     "reports": {"closedloop.core"},
     "closedloop.demo": {"closedloop.core"},
