@@ -7,6 +7,7 @@ state/
   warehouse.duckdb   the DuckDB warehouse (raw, staging, intermediate, marts)
   serving/           closedloop.duckdb, the copy of the marts Superset reads (swapped in atomically)
   superset/          Superset's metadata database, config, secret key, pid file and logs
+  alerts/            sent.jsonl, the record of which alert went to which channel
   dagster/           DAGSTER_HOME (run history, telemetry off)
   dbt/               dbt target and logs
   cache/             model and embedding caches
