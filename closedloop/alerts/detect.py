@@ -104,8 +104,8 @@ def spike_events(con: duckdb.DuckDBPyConnection, lookback_weeks: int) -> list[Ev
         week: date = r["week_start_date"]
         z = r["volume_z_score"]
         baseline = f"{r['trailing_mean']:.1f}" if r["trailing_mean"] is not None else "n/a"
-        lines = (f"{r['tickets']:,} tickets in the week of {week.isoformat()} against {baseline} a week before"
-                 + (f" (z-score {z:.1f})" if z is not None else ""),
+        lines = (f"{r['tickets']:,} tickets in the week of {week.isoformat()} against an average of {baseline} "
+                 "a week before" + (f" (z-score {z:.1f})" if z is not None else ""),
                  f"{r['ticket_count']:,} tickets in the theme in all",
                  _growth_words(r["last_4_weeks"], r["prior_4_weeks"]))
         events.append(Event(

@@ -99,7 +99,9 @@ def slack_payload(message: Message) -> dict[str, Any]:
         footer.insert(0, f"and {len(message.events) - len(shown)} more (see the e-mail or the webhook)")
     if footer:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_escape(" · ".join(footer))}]})
-    fallback = message.title + ": " + "; ".join(e.title for e in message.events)
+    fallback = message.title
+    if len(message.events) > 1:
+        fallback += ": " + "; ".join(e.title for e in message.events)
     return {"text": fallback[:3000], "blocks": blocks}
 
 
