@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.defs.alerts.assets import alert_assets
+from orchestration.defs.alerts.sensors import alert_on_run_failure
 from orchestration.defs.ingest.assets import raw_assets
 from orchestration.defs.ingest.checks import raw_checks
 from orchestration.defs.ingest.schedules import build_daily_schedule
@@ -34,11 +36,11 @@ pipeline_job = dg.define_asset_job("closedloop_pipeline", selection=dg.AssetSele
 
 defs = dg.Definitions(
     assets=[*raw_assets, review_decisions, ticket_themes, theme_item_candidates, closedloop_dbt_assets, *publish_assets,
-            quarterly_report],
+            quarterly_report, *alert_assets],
     asset_checks=[*raw_checks, *topic_checks],
     jobs=[pipeline_job, quarterly_report_job],
     schedules=[build_daily_schedule(pipeline_job), quarterly_report_schedule],
-    sensors=[build_new_exports_sensor(pipeline_job)],
+    sensors=[build_new_exports_sensor(pipeline_job), alert_on_run_failure],
     resources={"closedloop": default_resource(), "dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )

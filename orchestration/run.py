@@ -120,6 +120,11 @@ def _run_locked(settings: Settings, selection: str) -> PipelineResult:
     outcome.skipped = sorted(k.to_user_string() for k in planned - materialized)
     if outcome.failed_checks:
         outcome.success = False
+    from orchestration.defs.alerts.sensors import alert_run_outcome
+
+    alert_run_outcome(settings, outcome.success, outcome.failed_checks, [
+        (e.step_key or "run", m) for e, m in zip(result.get_step_failure_events(), outcome.errors, strict=True)],
+        result.run_id)
     return outcome
 
 

@@ -15,12 +15,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("closedloop", "orchestration", "topics", "dashboards", "reports")
 ROOMS = ("closedloop.cli", "closedloop.core", "closedloop.ingest", "closedloop.demo", "closedloop.review",
-         "orchestration", "topics", "dashboards", "reports", "bench")
+         "closedloop.alerts", "orchestration", "topics", "dashboards", "reports", "bench")
 ALLOWED: dict[str, set[str]] = {
     "closedloop.cli": set(ROOMS) - {"bench"},
-    "orchestration": {"closedloop.core", "closedloop.ingest", "closedloop.review", "topics", "dashboards", "reports"},
+    "orchestration": {"closedloop.core", "closedloop.ingest", "closedloop.review", "closedloop.alerts", "topics",
+                      "dashboards", "reports"},
     "closedloop.review": {"closedloop.core", "topics"},
     "closedloop.ingest": {"closedloop.core"},
+    "closedloop.alerts": {"closedloop.core"},
     "dashboards": {"closedloop.core"},
     "reports": {"closedloop.core"},
     "closedloop.demo": {"closedloop.core"},

@@ -7,6 +7,7 @@ state/
   warehouse.duckdb   the DuckDB warehouse (raw, staging, intermediate, marts)
   serving/           closedloop.duckdb, the copy of the marts Superset reads (swapped in atomically)
   superset/          Superset's metadata database, config, secret key, pid file and logs
+  alerts/            sent.jsonl, the record of which alert went to which channel
   dagster/           DAGSTER_HOME (run history, telemetry off)
   dbt/               dbt target and logs
   cache/             model and embedding caches
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -205,6 +206,35 @@ class Settings:
                 "tracker_item_url": _link_template("CLOSEDLOOP_TRACKER_ITEM_URL", tracker, "{key}")}
 
 
+    @property
+    def alerts(self) -> AlertSettings:
+        """Where alerts go and what triggers them (``$CLOSEDLOOP_ALERT_*``; nothing is sent unless set).
+
+        Raises:
+            ClosedloopError: A number, mode or switch is malformed (the variable is named).
+        """
+        env = os.environ
+        smtp_to = tuple(a.strip() for a in env.get("CLOSEDLOOP_ALERT_SMTP_TO", "").split(",") if a.strip())
+        mode = env.get("CLOSEDLOOP_ALERT_MODE", "digest").strip().lower() or "digest"
+        if mode not in ("digest", "event"):
+            raise ClosedloopError(f"CLOSEDLOOP_ALERT_MODE must be digest or event, got {mode!r}")
+        return AlertSettings(
+            slack_webhook=env.get("CLOSEDLOOP_ALERT_SLACK_WEBHOOK") or None,
+            webhook_url=env.get("CLOSEDLOOP_ALERT_WEBHOOK_URL") or None,
+            smtp_host=env.get("CLOSEDLOOP_ALERT_SMTP_HOST") or None,
+            smtp_port=_whole_number("CLOSEDLOOP_ALERT_SMTP_PORT", 587),
+            smtp_user=env.get("CLOSEDLOOP_ALERT_SMTP_USER") or None,
+            smtp_password=env.get("CLOSEDLOOP_ALERT_SMTP_PASSWORD") or None,
+            smtp_from=env.get("CLOSEDLOOP_ALERT_SMTP_FROM") or "closedloop@localhost",
+            smtp_to=smtp_to,
+            smtp_starttls=_switch("CLOSEDLOOP_ALERT_SMTP_STARTTLS"),
+            mode=mode,
+            quarantine_min=_whole_number("CLOSEDLOOP_ALERT_QUARANTINE_MIN", 1),
+            lookback_weeks=_whole_number("CLOSEDLOOP_ALERT_LOOKBACK_WEEKS", 4),
+            ledger=self.home / "alerts" / "sent.jsonl",
+        )
+
+
 ZENDESK_TICKET_URL = "https://{subdomain}.zendesk.com/agent/tickets/{id}"
 """Default help desk link: Zendesk's agent view of a ticket (needs ``$CLOSEDLOOP_ZENDESK_SUBDOMAIN``)."""
 
@@ -218,6 +248,62 @@ def _link_template(variable: str, template: str, placeholder: str) -> str:
         raise ClosedloopError(f"{variable} must be an http(s) URL holding {placeholder} once, without quotes "
                               f"or spaces; got {template!r}")
     return template
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Alert channels and triggers, read from ``$CLOSEDLOOP_ALERT_*`` (README, Alerts).
+
+    Attributes:
+        slack_webhook: Slack incoming-webhook URL (a secret: never logged).
+        webhook_url: Any URL that takes a JSON POST.
+        smtp_host: SMTP server; e-mail is sent only when it and ``smtp_to`` are set.
+        smtp_port: SMTP port (default 587).
+        smtp_user: Login user, if the server wants one.
+        smtp_password: Login password.
+        smtp_from: Sender address.
+        smtp_to: Recipient addresses (comma-separated in the variable).
+        smtp_starttls: True: always STARTTLS; False: never; None (unset): when the server offers it.
+        mode: ``digest`` (one message per run and channel) or ``event`` (one message per event).
+        quarantine_min: Quarantined rows from which an alert goes out.
+        lookback_weeks: Spikes in this many last weeks of the data are news (older ones are history).
+        ledger: File recording what was sent to which channel (no alert goes out twice).
+    """
+
+    slack_webhook: str | None = None
+    webhook_url: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str = "closedloop@localhost"
+    smtp_to: tuple[str, ...] = ()
+    smtp_starttls: bool | None = None
+    mode: str = "digest"
+    quarantine_min: int = 1
+    lookback_weeks: int = 4
+    ledger: Path = Path("state/alerts/sent.jsonl")
+
+
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ClosedloopError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def _switch(name: str) -> bool | None:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ClosedloopError(f"{name} must be 1 or 0, got {value!r}")
 
 
 def record_exports_folder(settings: Settings) -> None:
