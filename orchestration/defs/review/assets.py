@@ -6,7 +6,7 @@ import dagster as dg
 
 from closedloop.core.warehouse import connect
 from closedloop.review.store import ensure_review_schema, sync_theme_edits
-from orchestration.resources import ClosedloopResource
+from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
 log = logging.getLogger("closedloop.pipeline")
 
@@ -21,6 +21,7 @@ log = logging.getLogger("closedloop.pipeline")
                                  "topics.theme_edits, which the theme step applies at every fit."),
     ],
     name="review_decisions",
+    pool=WAREHOUSE_POOL,
 )
 def review_decisions(closedloop: ClosedloopResource):
     """Create the review schema when missing and write the theme decisions into ``topics.theme_edits``."""
