@@ -16,7 +16,7 @@ what the dbt tests downstream would reject:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from closedloop.core.settings import load_settings
@@ -54,6 +54,10 @@ class TimestampWindow:
 
     earliest: Bound
     latest: Bound
+
+
+PLANNED_LATEST = Bound(datetime(2100, 1, 1, tzinfo=UTC), "the latest date a plan may name")
+"""Upper end for planned dates (:attr:`Column.planned`): far ahead, but still a bound on garbage."""
 
 
 def timestamp_window(entity: Entity, now: datetime | None = None) -> TimestampWindow:
@@ -139,7 +143,7 @@ def problems(entity: Entity, window: TimestampWindow, references: tuple[Referenc
         if col.required:
             rules.append((v, f"CASE WHEN {v} IS NULL THEN 'missing required value' END"))
         if col.type == "TIMESTAMP":
-            rules.append((v, _timestamp_rule(v, window)))
+            rules.append((v, _timestamp_rule(v, replace(window, latest=PLANNED_LATEST) if col.planned else window)))
         elif col.type in ("DOUBLE", "INTEGER", "BIGINT"):
             rules.append((v, _number_rule(col)))
         elif col.type == "BOOLEAN":

@@ -29,6 +29,8 @@ class Column:
             ``{name}`` in it stands for the column.
         description: What the column means, for docs and dbt.
         range: Lowest and highest allowed number (inclusive), or None.
+        planned: A date that may lie ahead (a holiday on next year's calendar): it is checked against
+            the window's lower end only, never against "now + ahead".
     """
 
     name: str
@@ -39,6 +41,7 @@ class Column:
     verbatim_if: str | None = None
     description: str = ""
     range: tuple[float, float] | None = None
+    planned: bool = False
 
 
 @dataclass(frozen=True)
@@ -294,8 +297,8 @@ SCHEDULE_HOLIDAYS = Entity(
         Column("holiday_id", required=True),
         Column("schedule_id", required=True),
         Column("name"),
-        Column("start_date", "TIMESTAMP", required=True, description="First closed day (a date)."),
-        Column("end_date", "TIMESTAMP", required=True, description="Last closed day (a date)."),
+        Column("start_date", "TIMESTAMP", required=True, planned=True, description="First closed day (a date)."),
+        Column("end_date", "TIMESTAMP", required=True, planned=True, description="Last closed day (a date)."),
     ),
     checks=(("end_date", "start_date"),),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -52,3 +53,18 @@ def test_sla_policies_keep_their_position_filter_and_metrics(export_dir, warehou
         warehouse, "SELECT policy_id, title, position, filter, policy_metrics FROM raw.sla_policies")
     assert (policy_id, title, position) == ("25", "Urgent", 2)
     assert (json.loads(stored_filter), json.loads(stored_metrics)) == (policy_filter, metrics)
+
+
+def test_holidays_on_next_years_calendar_load_and_an_absurd_one_is_quarantined(export_dir, warehouse, jsonl):
+    """Holidays are planned ahead: the "now + 1 day" bound of event timestamps does not apply to them."""
+    next_year = date.today().year + 1
+    jsonl(export_dir / "zendesk/schedules.jsonl", [{"id": 360001, "name": "Pacific", "time_zone": "UTC",
+                                                    "intervals": [{"start_time": 1980, "end_time": 2460}]}])
+    jsonl(export_dir / "zendesk/schedule_holidays.jsonl", [
+        {"id": 1, "schedule_id": 360001, "name": "Christmas", "start_date": f"{next_year}-12-25",
+         "end_date": f"{next_year}-12-26"},
+        {"id": 2, "schedule_id": 360001, "name": "Typo", "start_date": "9024-12-25", "end_date": "9024-12-26"},
+    ])
+    load_all(warehouse, export_dir)
+    assert _rows(warehouse, "SELECT holiday_id FROM raw.schedule_holidays") == [("1",)]
+    assert _rows(warehouse, "SELECT DISTINCT entity, source_line FROM raw.quarantine") == [("schedule_holidays", 2)]
