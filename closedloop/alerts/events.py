@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 Fact = str | int | float | bool | None
@@ -51,8 +52,19 @@ def check_failed(check: str) -> Event:
                  lines=(description,) if description else (), facts={"check": name, "description": description})
 
 
-def run_failed(step: str, message: str) -> Event:
-    """An event for a pipeline step that failed, naming the step and the error's first line."""
+def run_failed(step: str | Sequence[str], message: str) -> Event:
+    """An event for pipeline steps that failed with one error, naming the steps and the error's first line."""
+    steps = [step] if isinstance(step, str) else sorted(step)
     first = message.strip().splitlines()[0] if message.strip() else "step failed"
-    return Event(RUN_FAILED, f"{RUN_FAILED}:{step}:{digest(first)}", f"Run failed at step {step}",
-                 lines=(first,), facts={"step": step, "error": first})
+    title = f"Run failed at step {steps[0]}" if len(steps) == 1 else f"Run failed at steps {', '.join(steps)}"
+    return Event(RUN_FAILED, f"{RUN_FAILED}:{','.join(steps)}:{digest(first)}", title,
+                 lines=(first,), facts={"step": ", ".join(steps), "error": first})
+
+
+def run_failures(failed_steps: Iterable[tuple[str, str]]) -> list[Event]:
+    """One event per distinct error: steps that failed for one reason (a bad sources file) are told together."""
+    by_error: dict[str, list[str]] = {}
+    for step, message in failed_steps:
+        first = message.strip().splitlines()[0] if message.strip() else "step failed"
+        by_error.setdefault(first, []).append(step)
+    return [run_failed(steps, error) for error, steps in by_error.items()]

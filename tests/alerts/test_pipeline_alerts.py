@@ -9,6 +9,7 @@ the demo's two quarters; with the default (4 weeks) they would be history, not n
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -85,11 +86,13 @@ def test_a_failed_step_is_told_once_by_name(tmp_path: Path, alert_env: dict[str,
     first = _closedloop("run", "--data", str(data), home=home, alert_env=alert_env)
     assert first.returncode != 0
     (slack,) = http_receiver.bodies("/slack")
-    assert "Run failed at step raw_tickets" in slack["text"]
-    section = next(b["text"]["text"] for b in slack["blocks"] if "raw_tickets" in b.get("text", {}).get("text", ""))
-    assert "connector must be one of" in section
+    # Every loading step reads the sources file: the steps that failed on it are told together, once.
+    assert "Run failed at steps raw_agents, " in slack["text"]
+    assert "raw_groups" in slack["text"]
+    assert slack["text"].count("Run failed") == 1
+    assert "connector must be one of" in json.dumps(slack["blocks"])
     (mail,) = smtp_receiver.messages
-    assert "Run failed at step raw_tickets" in mail.get_content()
+    assert "Run failed at steps raw_agents, " in mail.get_content()
 
     again = _closedloop("run", "--data", str(data), home=home, alert_env=alert_env)
     assert again.returncode != 0

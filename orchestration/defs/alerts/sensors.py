@@ -13,7 +13,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from closedloop.alerts.events import FAILURE_KINDS, Event, check_failed, run_failed
+from closedloop.alerts.events import FAILURE_KINDS, Event, check_failed, run_failures
 from closedloop.alerts.notify import NotifyReport, data_events, notify
 from closedloop.core.errors import ClosedloopError
 from closedloop.core.settings import Settings, load_settings
@@ -40,7 +40,7 @@ def alert_run_outcome(settings: Settings, success: bool, failed_checks: Sequence
         if success:
             return notify([], alert_settings, resolved_kinds=FAILURE_KINDS)
         events: list[Event] = [check_failed(c) for c in failed_checks]
-        events += [run_failed(step, message) for step, message in failed_steps]
+        events += run_failures(failed_steps)
         events += [e for e in data_events(settings.warehouse, alert_settings) if e.kind == "quarantine"]
         report = notify(events, alert_settings, context=f"closedloop run {run_id[:8]} failed, {settings.warehouse}")
     except (ClosedloopError, OSError, duckdb.Error) as exc:
