@@ -9,7 +9,10 @@ Chosen by measurement (``bench/topics_eval.py``; numbers in ``topics/README.md``
   cut with a few spherical k-means steps, and keeps the *fewest* themes whose silhouette is within a
   small tolerance of its first peak (where the curve bends, before templated text rises again). The
   number of themes thus follows the data (150 intents: 133-192 themes whether 4,500 or 15,000
-  texts), where a fixed distance threshold or minimum cluster size over-splits larger data.
+  texts), where a fixed distance threshold or minimum cluster size over-splits larger data. When the
+  silhouette never reaches the structure floor it says so (``weak_structure_``) and never falls back
+  to the finest count of a still-rising curve: it takes the knee of that curve instead.
+* :func:`bounded_outliers` keeps the texts left without a theme to a bounded share.
 """
 
 from __future__ import annotations
@@ -126,6 +129,45 @@ def cosine_silhouette(V: np.ndarray, labels: np.ndarray) -> float:
     return float(s.mean())
 
 
+def bounded_outliers(similarity: np.ndarray, min_similarity: float, max_outliers: int) -> np.ndarray:
+    """Which texts stay without a theme: those below ``min_similarity``, at most ``max_outliers`` of them.
+
+    When more texts fall below the bar, only the ``max_outliers`` least similar stay out (ties broken by
+    position) and the rest join their nearest theme, so the unassigned share has a hard upper bound.
+
+    Args:
+        similarity: Each text's cosine similarity to its nearest theme centroid.
+        min_similarity: Texts at least this similar always join their nearest theme.
+        max_outliers: Most texts left out.
+
+    Returns:
+        Boolean mask, True for the texts left without a theme.
+    """
+    similarity = np.asarray(similarity, dtype=np.float64)
+    below = np.flatnonzero(similarity < min_similarity)
+    if len(below) > max_outliers:
+        below = below[np.argsort(similarity[below], kind="stable")[: max(0, max_outliers)]]
+    out = np.zeros(len(similarity), dtype=bool)
+    out[below] = True
+    return out
+
+
+def knee_index(scores: list[float], counts: list[int]) -> int:
+    """Grid index of the knee of a rising curve: farthest above the chord of its running maximum.
+
+    Both axes are scaled to [0, 1] (the count on a log scale), so the knee does not depend on the
+    size of the data or on how high the silhouette climbs (Satopää et al., "Finding a 'Kneedle' in
+    a Haystack", 2011).
+    """
+    x = np.log(np.asarray(counts, dtype=np.float64))
+    y = np.maximum.accumulate(np.asarray(scores, dtype=np.float64))
+    if len(x) < 3 or y[-1] <= y[0]:
+        return int(np.argmax(scores))
+    x = (x - x[0]) / (x[-1] - x[0])
+    y = (y - y[0]) / (y[-1] - y[0])
+    return int(np.argmax(y - x))
+
+
 def spherical_refine(V: np.ndarray, labels: np.ndarray, iterations: int) -> np.ndarray:
     """A few spherical k-means steps from an initial labelling (rows of V must be unit length).
 
@@ -160,6 +202,11 @@ class WardSilhouetteClusterer:
             before and after a grid point is compared (log 2: one doubling).
         knee_ratio: A point is a peak when the gain after it is below this share of the gain before.
         seed: Kept for interface symmetry (the clusterer itself is deterministic).
+
+    Attributes:
+        weak_structure_: After ``fit``: the silhouette never reached ``peak_floor``, so the count was
+            read from a weak curve (its interior maximum, or the knee of a curve still rising):
+            no bend of the silhouette curve at ``peak_floor`` or more.
     """
 
     def __init__(self, min_clusters: int = 2, max_clusters: int | None = None, tolerance: float = 0.015,
@@ -179,6 +226,7 @@ class WardSilhouetteClusterer:
         self.seed = seed
         self.labels_: np.ndarray = np.empty(0, dtype=np.int64)
         self.scores_: dict[int, float] = {}
+        self.weak_structure_: bool = False
         self.n_clusters_: int = 0
         self.cluster_centers_: np.ndarray = np.empty((0, 0), dtype=np.float32)
 
@@ -189,7 +237,7 @@ class WardSilhouetteClusterer:
         return self.scores_[k]
 
     def peak_index(self, scores: list[float], counts: list[int]) -> int:
-        """Grid index of the first silhouette peak with real structure, else of the best score.
+        """Grid index of the first silhouette peak with real structure, else of the weak peak.
 
         Text with many near-duplicates (templated tickets, macros) has a second rise of the silhouette
         at finer counts, where each cluster is one template; the first peak is the coarsest
@@ -202,10 +250,17 @@ class WardSilhouetteClusterer:
         themes, then rising to 0.42 at 1,200). The peak is the best point of that next doubling, so
         the tolerance is measured from it.
 
+        Without such a peak the structure is weak and :meth:`weak_peak_index` decides.
+
         Args:
             scores: Silhouette at each grid point.
             counts: Theme count of each grid point, ascending.
         """
+        knee = self.knee_peak(scores, counts)
+        return self.weak_peak_index(scores, counts) if knee is None else knee
+
+    def knee_peak(self, scores: list[float], counts: list[int]) -> int | None:
+        """Grid index of the first peak by the knee rule of :meth:`peak_index` (None: there is none)."""
         logs = np.log(np.asarray(counts, dtype=np.float64))
         for i in range(1, len(scores) - 1):
             score = scores[i]
@@ -218,7 +273,24 @@ class WardSilhouetteClusterer:
             gain_after = (max(scores[i + 1: last + 1]) - score) / (logs[last] - logs[i])
             if gain_before > 0 and gain_after < self.knee_ratio * gain_before:
                 return i + int(np.argmax(scores[i: last + 1]))
-        return int(np.argmax(scores))
+        return None
+
+    def weak_peak_index(self, scores: list[float], counts: list[int]) -> int:
+        """Where a curve without a bend above the floor peaks: its maximum if the curve comes down after it.
+
+        A maximum that later counts fall below by more than the tolerance is a real if weak peak (HWU64,
+        StackOverflow: silhouettes 0.16-0.24 that rise to 20-70 themes and fall). A curve still rising at
+        the finest count has no peak; its maximum there would be one theme per handful of texts, so the
+        knee of the curve (:func:`knee_index`) is taken instead, a coarser count.
+        """
+        best = int(np.argmax(scores))
+        if scores[-1] < scores[best] - self.tolerance * abs(scores[best]):
+            return best
+        knee = knee_index(scores, counts)
+        log.warning("the silhouette rises to the finest of %d-%d themes without a peak (best %.3f): weak "
+                    "structure, reading the knee at %d themes instead", counts[0], counts[-1], scores[best],
+                    counts[knee])
+        return knee
 
     def grid_choice(self, scores: list[float], counts: list[int]) -> tuple[int, float]:
         """Grid index of the fewest themes whose silhouette is within ``tolerance`` of the first peak.
@@ -233,6 +305,7 @@ class WardSilhouetteClusterer:
     def _choose(self, tree: np.ndarray, V: np.ndarray, lo: int, hi: int) -> int:
         grid = sorted({round(float(k)) for k in np.geomspace(lo, hi, self.grid_points)} | {lo, hi})
         scores = [self._score(k, tree, V) for k in grid]
+        self.weak_structure_ = self.knee_peak(scores, grid) is None
         first, floor = self.grid_choice(scores, grid)
         if first > 0:  # the fewest themes that qualify may lie between two grid points
             between = range(grid[first - 1] + 1, grid[first])
@@ -247,6 +320,7 @@ class WardSilhouetteClusterer:
         X = np.asarray(X, dtype=np.float32)
         n = len(X)
         self.scores_ = {}
+        self.weak_structure_ = False
         if n < 2 * max(2, self.min_cluster_size):
             self.labels_ = np.zeros(n, dtype=np.int64)
             self.n_clusters_ = 1 if n else 0
@@ -269,6 +343,9 @@ class WardSilhouetteClusterer:
         self.n_clusters_ = int(labels.max()) + 1 if (labels >= 0).any() else 0
         self.cluster_centers_ = centroids(V, self.labels_, self.n_clusters_)
         log.debug("ward-silhouette chose %d themes (grid %s)", self.n_clusters_, sorted(self.scores_))
+        if self.weak_structure_:
+            log.info("weak structure: no bend of the silhouette at %.2f or more (best %.3f); %d themes",
+                     self.peak_floor, max(self.scores_.values()), self.n_clusters_)
         return self
 
     def predict(self, X: np.ndarray) -> np.ndarray:

@@ -95,8 +95,8 @@ def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: T
 
     Returns:
         The report (``rows``, ``n_themes``, ``outlier_share``, ``seconds`` in total, ``fit_seconds``,
-        ``embed_seconds``, ``embedded``, ``fit_docs``, ``model_id``, and ``nmi``, ``ari``, ``n_labels``
-        when labels are given) and the fit itself.
+        ``embed_seconds``, ``embedded``, ``fit_docs``, ``weak_structure`` (see ``FitResult``), ``model_id``,
+        and ``nmi``, ``ari``, ``n_labels`` when labels are given) and the fit itself.
     """
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -112,6 +112,7 @@ def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: T
         "embed_seconds": round(embedded.seconds, 2),
         "embedded": embedded.embedded,
         "fit_docs": result.n_fit_docs,
+        "weak_structure": result.weak_structure,
         "model_id": embedded.model_id,
     }
     if labels is not None:

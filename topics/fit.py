@@ -14,7 +14,15 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
-from topics.cluster import Clusterer, Reducer, SvdReducer, WardSilhouetteClusterer, centroids, unit_rows
+from topics.cluster import (
+    Clusterer,
+    Reducer,
+    SvdReducer,
+    WardSilhouetteClusterer,
+    bounded_outliers,
+    centroids,
+    unit_rows,
+)
 from topics.config import ClusterConfig, LabelConfig, ReduceConfig, TopicConfig
 from topics.records import UNASSIGNED, FitResult, Theme
 from topics.stopwords import guess_languages, stop_words
@@ -152,8 +160,7 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         theme_centroids = centroids(embeddings[fit_idx], fit_labels, len(theme_ids))
         assignments = np.full(n, UNASSIGNED, dtype=np.int64)
         assignments[fit_idx] = fit_labels
-        todo = np.flatnonzero(assignments == UNASSIGNED)
-        assignments[todo], _ = nearest_theme(embeddings[todo], theme_centroids, config.cluster.outlier_similarity)
+        _join_nearest(embeddings, assignments, theme_centroids, config.cluster)
         probabilities = _probabilities(embeddings, assignments, theme_centroids)
         assigned = assignments >= 0
         themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config.label, redact)
@@ -162,7 +169,22 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     log.info("fitted %d themes on %d of %d texts in %.1fs (%.1f%% unassigned)", len(themes), len(fit_idx), n,
              seconds, 100 * float(np.mean(~assigned)) if n else 0.0)
     return FitResult(themes=tuple(sorted(themes, key=lambda t: -t.size)), assignments=assignments,
-                     probabilities=probabilities, n_fit_docs=len(fit_idx), fit_seconds=seconds)
+                     probabilities=probabilities, n_fit_docs=len(fit_idx), fit_seconds=seconds,
+                     weak_structure=bool(getattr(model.hdbscan_model, "weak_structure_", False)))
+
+
+def _join_nearest(embeddings: np.ndarray, assignments: np.ndarray, theme_centroids: np.ndarray,
+                  config: ClusterConfig) -> None:
+    """Unassigned documents (outside the fit sample, or in dissolved small themes) join their nearest theme.
+
+    Those below ``config.outlier_similarity`` stay unassigned, but never more than
+    ``config.max_outlier_share`` of all documents: beyond that the least similar stay out.
+    """
+    todo = np.flatnonzero(assignments == UNASSIGNED)
+    index, similarity = nearest_theme(embeddings[todo], theme_centroids, -np.inf)
+    out = bounded_outliers(similarity, config.outlier_similarity, int(config.max_outlier_share * len(assignments)))
+    index[out] = UNASSIGNED
+    assignments[todo] = index
 
 
 def _fit_sample(n: int, languages: Sequence[str] | None, config: TopicConfig) -> np.ndarray:

@@ -73,6 +73,8 @@ class FitResult:
         probabilities: Cosine similarity of each document to its theme centroid (0 when unassigned).
         n_fit_docs: Documents the clustering was fitted on (the rest were assigned).
         fit_seconds: Seconds spent fitting (after embeddings).
+        weak_structure: The texts showed no clear theme structure (the silhouette curve had no bend
+            at the clusterer's floor), so the theme count was read from a weak curve and is less certain.
     """
 
     themes: tuple[Theme, ...]
@@ -80,6 +82,7 @@ class FitResult:
     probabilities: np.ndarray
     n_fit_docs: int
     fit_seconds: float
+    weak_structure: bool = False
 
     @property
     def n_themes(self) -> int:

@@ -53,5 +53,45 @@ def test_a_slow_rise_to_a_real_peak_keeps_the_peak():
     assert _chosen_count(CLINC150_TRAIN) == 132
 
 
-def test_a_curve_that_never_reaches_the_structure_floor_uses_its_best_point():
+def test_a_weak_curve_that_comes_down_after_its_best_point_uses_it():
+    """HWU64 and StackOverflow titles stay below the floor but peak at 20-70 themes and fall after it."""
     assert _chosen_count({2: 0.05, 3: 0.12, 4: 0.2, 6: 0.15, 9: 0.1}) == 4
+
+
+# A corpus with many near-duplicate requests per intent: the silhouette never reaches the floor and
+# keeps rising to the finest count of the grid (the shape that gave 869 themes for 77 intents).
+STILL_RISING_BELOW_FLOOR = {2: 0.04, 3: 0.05, 4: 0.06, 6: 0.07, 9: 0.08, 13: 0.1, 19: 0.12, 28: 0.14, 41: 0.16,
+                            60: 0.18, 88: 0.19, 129: 0.195, 189: 0.2, 277: 0.205, 405: 0.21, 593: 0.215,
+                            869: 0.22, 1200: 0.225}
+
+
+def test_a_curve_still_rising_at_the_finest_count_is_read_at_its_knee_not_its_end(caplog):
+    """No peak and no bend: the finest grid point would be a theme per handful of texts; the knee is coarser."""
+    chosen = _chosen_count(STILL_RISING_BELOW_FLOOR)
+    assert 41 <= chosen <= 129
+    assert "weak structure" in caplog.text
+
+
+def test_structureless_vectors_get_few_themes_and_are_flagged_weak(caplog):
+    """Random directions have no themes: the fit says so (field and log line) instead of cutting 120 themes."""
+    import numpy as np
+
+    from topics.config import TopicConfig
+    from topics.fit import fit_themes
+
+    vectors = np.random.default_rng(0).normal(size=(600, 64)).astype(np.float32)
+    texts = [f"ticket number {i} about item {i % 37}" for i in range(600)]
+    result = fit_themes(texts, vectors, TopicConfig(seed=1, threads=1))
+    assert result.weak_structure
+    assert result.n_themes <= 10
+    assert "weak structure" in caplog.text
+
+
+def test_clearly_separated_groups_are_not_flagged_weak(fake_embedder, grouped):
+    from topics.config import TopicConfig
+    from topics.fit import fit_themes
+
+    texts, _ = grouped(["refund", "login", "shipping", "invoice"], per_group=15)
+    result = fit_themes(texts, fake_embedder.embed(texts), TopicConfig(seed=3, threads=1))
+    assert result.n_themes == 4
+    assert not result.weak_structure
