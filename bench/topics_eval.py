@@ -1,125 +1,154 @@
-"""Benchmark: theme quality of ``closedloop topics evaluate`` against a default BERTopic() fit.
+"""Benchmark: theme discovery on the whole panel, so defaults are never chosen on one data set.
 
-Runs the production pipeline (same defaults for every data set) on the CLINC150 test split (4,500
-in-scope rows), the CLINC150 train split (15,000 in-scope rows) and the Bitext customer-support
-sample, and a default ``BERTopic()`` fit on the same embeddings in the same run. Prints a table and
+Runs, on every panel set (bench/panel_data.py: CLINC150 test and train, Bitext, HWU64 all and a 3,000
+sample, StackOverflow all and a 5,000 sample, the multilingual tickets, the demo at 1,500 and 20,000
+tickets) and on the same cached vectors: production (``fit_themes`` with the shipped defaults, never
+told the number of labels), a default ``BERTopic()`` and KMeans told the true count
+(bench/topics_panel.py); each on a seeded third as well (tripling); then the leave-one-dataset-out
+check of every tuned constant of the clustering path (bench/topics_lodo.py). Prints the tables and
 writes bench/results/topics_eval.json.
 
-Targets: never told the number of intents, outliers at most 5 %: CLINC150 test NMI >= 0.92
-and ARI >= 0.75; CLINC150 train NMI >= 0.91 and ARI >= 0.72; fitting under 10 s for 5,000 texts.
+Targets (issue 20): CLINC150 test >= 0.92 / 0.75 NMI / ARI, train >= 0.91 / 0.72, HWU64 >= 0.81 / 0.60,
+StackOverflow >= 0.72 / 0.60; outliers <= 5 % and themes found / true labels within 0.6-1.6 on every
+set; tripling multiplies the theme count by at most 1.3; fitting under 10 s per 5,000 texts.
 
-Usage: python bench/topics_eval.py [--datasets DIR] [--skip-baseline] [--only clinc150-test,...]
-                                  [--pooling content-mean|model]
+Usage: CLOSEDLOOP_TOPIC_THREADS=1 python bench/topics_eval.py [--sets clinc150-test,hwu64-3k,...] [--quick]
+           [--skip-bertopic] [--skip-tripling] [--skip-lodo] [--datasets DIR] [--cache FILE] [--out FILE]
+           [--markdown] [--from-json FILE ...]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import json
+import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import topics_lodo
+import topics_panel
 from benchlib import embedding_cache_file, write_results
+from panel_data import DEFAULT_DATASETS, PANEL, PanelSet
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_DATASETS = HERE.parent.parent / "shared" / "datasets"
 
 
-def _write(rows: list[dict[str, str]], text: str, label: str, out: Path) -> Path:
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["text", "label"])
-        writer.writerows([r[text], r[label]] for r in rows)
-    return out
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--datasets", default=str(DEFAULT_DATASETS))
+    parser.add_argument("--cache", default=os.environ.get("CLOSEDLOOP_PANEL_CACHE", str(embedding_cache_file())),
+                        help="DuckDB embedding cache (keep it outside the repository)")
+    parser.add_argument("--workdir", default="/tmp/closedloop-panel", help="scratch folder (generated demo data)")
+    parser.add_argument("--out", default=str(HERE / "results" / "topics_eval.json"))
+    parser.add_argument("--sets", help="comma-separated set names: " + ",".join(s.name for s in PANEL))
+    parser.add_argument("--quick", action="store_true", help="only the small sets and samples")
+    parser.add_argument("--skip-bertopic", action="store_true")
+    parser.add_argument("--skip-tripling", action="store_true")
+    parser.add_argument("--skip-lodo", action="store_true", help="no leave-one-dataset-out sweep")
+    parser.add_argument("--markdown", action="store_true", help="also print the tables as Markdown")
+    parser.add_argument("--from-json", nargs="+", metavar="FILE",
+                        help="print the tables of earlier results files (merged) instead of running")
+    return parser.parse_args()
 
 
-def prepare(datasets: Path, workdir: Path) -> dict[str, Path]:
-    """Labelled CSVs (text,label) for each benchmark data set, written to a scratch folder."""
-    with (datasets / "clinc150" / "clinc150_full.csv").open(newline="", encoding="utf-8") as handle:
-        clinc = list(csv.DictReader(handle))
-    with (datasets / "bitext_customer_support" / "Bitext_20000_Utterances_Sample.csv").open(
-            newline="", encoding="utf-8-sig") as handle:
-        bitext = list(csv.DictReader(handle))
-    return {
-        "clinc150-test": _write([r for r in clinc if r["split"] == "test" and r["intent"] != "oos"], "text",
-                                "intent", workdir / "clinc150_test.csv"),
-        "clinc150-train": _write([r for r in clinc if r["split"] == "train" and r["intent"] != "oos"], "text",
-                                 "intent", workdir / "clinc150_train.csv"),
-        "bitext": _write(bitext, "utterance", "intent", workdir / "bitext.csv"),
-    }
+def print_all(results: dict[str, dict[str, Any]], sweeps: dict[str, Any], as_markdown: bool) -> None:
+    """The panel table, its mean and worst case, and (when swept) the LODO and tripling tables."""
+    stats = topics_panel.summary(results)
+    topics_panel.print_table(results, stats)
+    if as_markdown:
+        print(topics_panel.markdown(results, stats))
+    if sweeps:
+        print()
+        print(topics_lodo.markdown(topics_lodo.lodo(sweeps), topics_lodo.tripling(sweeps)))
 
 
-def baseline(csv_path: Path, cache_path: Path, threads: int, embed: Any = None) -> dict:
-    """A default BERTopic() fit (UMAP + HDBSCAN) on the same cached embeddings."""
-    from bertopic import BERTopic
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+def _from_json(paths: list[str]) -> int:
+    """Print the tables of earlier results files, merged."""
+    results: dict[str, dict[str, Any]] = {}
+    sweeps: dict[str, Any] = {}
+    for path in paths:
+        payload = json.loads(Path(path).read_text())
+        results.update(payload["results"])
+        sweeps.update(payload.get("sweeps", {}))
+    print_all(results, sweeps, as_markdown=True)
+    return 0
 
-    from topics.embed import EmbeddingCache, make_embedder
-    from topics.evaluate import read_labelled_csv
-    from topics.threads import limit_threads
 
-    texts, labels = read_labelled_csv(csv_path, "text", "label")
-    vectors = EmbeddingCache(cache_path).embed(make_embedder(embed, threads=threads), texts).vectors
-    with limit_threads(threads):
-        started = time.perf_counter()
-        topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
-        seconds = time.perf_counter() - started
-    n_themes = len(set(topics) - {-1})
-    return {"n_themes": n_themes, "outlier_share": round(sum(t == -1 for t in topics) / len(topics), 4),
-            "fit_seconds": round(seconds, 2), "nmi": round(float(normalized_mutual_info_score(labels, topics)), 4),
-            "ari": round(float(adjusted_rand_score(labels, topics)), 4)}
+def _warm_umap() -> None:
+    """Numba compiles UMAP once per process (~40 s): not part of any fit time."""
+    warm = time.perf_counter()
+    from umap import UMAP
+
+    for n in (300, 4200):  # above 4,096 points UMAP switches to NN-descent, which compiles separately
+        UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0).fit(
+            np.random.default_rng(0).normal(size=(n, 16)))
+    print(f"UMAP compiled in {time.perf_counter() - warm:.0f} s", file=sys.stderr)
+
+
+def _chosen(args: argparse.Namespace) -> list[PanelSet] | None:
+    known = {s.name: s for s in PANEL}
+    if not args.sets:
+        return [s for s in PANEL if s.quick or not args.quick]
+    unknown = [n for n in args.sets.split(",") if n not in known]
+    if unknown:
+        print(f"unknown sets {unknown}; known: {sorted(known)}", file=sys.stderr)
+        return None
+    return [known[n] for n in args.sets.split(",")]
+
+
+def _sweeper(name: str, config: Any, sweeps: dict[str, Any], tripling: bool) -> Any:
+    """The callback that runs the leave-one-dataset-out sweep on one set's vectors."""
+    def sweep(vectors: np.ndarray, languages: list[str], labels: list[str]) -> None:
+        print(f"{name}: sweeping the tuned constants ...", file=sys.stderr, flush=True)
+        case = topics_lodo.Case(vectors, languages, labels, config)
+        third = None
+        if tripling:
+            t_labels, t_vectors, t_langs = topics_panel.third(labels, vectors, languages, config.seed)
+            third = topics_lodo.Case(t_vectors, t_langs, t_labels, config)
+        sweeps[name] = topics_lodo.sweep(case, third, config)
+    return sweep
 
 
 def main() -> int:
-    from topics.config import POOLINGS
+    args = _arguments()
+    if args.from_json:
+        return _from_json(args.from_json)
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", default=str(DEFAULT_DATASETS))
-    parser.add_argument("--out", default=str(HERE / "results" / "topics_eval.json"))
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--skip-baseline", action="store_true")
-    parser.add_argument("--only", help="comma-separated subset of clinc150-test,clinc150-train,bitext")
-    parser.add_argument("--pooling", choices=POOLINGS, default=POOLINGS[0],
-                        help="text vector from the token vectors (default: content-mean)")
-    args = parser.parse_args()
+    import topics
+    from topics.config import config_from_env
 
+    print(f"topics from {topics.__file__}", file=sys.stderr)
     datasets = Path(args.datasets)
     if not (datasets / "clinc150" / "clinc150_full.csv").exists():
         print(f"no data sets in {datasets}", file=sys.stderr)
         return 1
-    from topics.config import EmbedConfig, TopicConfig
-    from topics.embed import EmbeddingCache
-    from topics.evaluate import evaluate_csv
-
-    cache_file = embedding_cache_file()
-    config = TopicConfig(threads=args.threads, embed=EmbedConfig(pooling=args.pooling))
-    results: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        files = prepare(datasets, Path(tmp))
-        for name, path in files.items():
-            if args.only and name not in args.only.split(","):
-                continue
-            print(f"{name}: closedloop ...", file=sys.stderr, flush=True)
-            ours = evaluate_csv(path, "text", "label", config, EmbeddingCache(cache_file))[0]
-            entry = {"closedloop": ours}
-            if not args.skip_baseline:
-                print(f"{name}: BERTopic() ...", file=sys.stderr, flush=True)
-                entry["bertopic_default"] = baseline(path, cache_file, args.threads, config.embed)
-            results[name] = entry
-
-    header = f"{'data set':15s} {'method':17s} {'rows':>6s} {'themes':>6s} {'outliers':>8s} {'fit s':>6s} " \
-             f"{'NMI':>6s} {'ARI':>6s}"
-    print(header)
-    print("-" * len(header))
-    for name, entry in results.items():
-        for method, r in entry.items():
-            rows = entry["closedloop"]["rows"]
-            print(f"{name:15s} {method:17s} {rows:6d} {r['n_themes']:6d} {100 * r['outlier_share']:7.1f}% "
-                  f"{r['fit_seconds']:6.1f} {r['nmi']:6.3f} {r['ari']:6.3f}")
-    write_results(args.out, {"defaults": repr(config), "results": results}, threads=args.threads)
+    chosen = _chosen(args)
+    if chosen is None:
+        return 2
+    config = config_from_env()
+    vectors = topics_panel.Vectors(config, Path(args.cache))
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, Any]] = {}
+    sweeps: dict[str, Any] = {}
+    started = time.perf_counter()
+    if not args.skip_bertopic:
+        _warm_umap()
+    for spec in chosen:
+        also = None if args.skip_lodo else _sweeper(spec.name, config, sweeps, not args.skip_tripling)
+        results[spec.name] = topics_panel.run_set(spec, datasets, workdir, config, vectors, not args.skip_bertopic,
+                                                  not args.skip_tripling, also)
+        # written after every set, so a long run that is stopped keeps what it measured
+        write_results(args.out, {"defaults": repr(config), "seconds": round(time.perf_counter() - started, 1),
+                                 "embedded": vectors.embedded, "summary": topics_panel.summary(results),
+                                 "results": results, "sweeps": sweeps,
+                                 "lodo": topics_lodo.lodo(sweeps) if sweeps else [],
+                                 "tripling": topics_lodo.tripling(sweeps) if sweeps else []},
+                      threads=config.threads)
+    print_all(results, sweeps, args.markdown)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Benchmark panel: theme discovery on many labelled corpora, so defaults are never chosen on one data set.
+"""The panel's methods and tables (run by bench/topics_eval.py): theme discovery on many labelled corpora.
 
 For every set (bench/panel_data.py: CLINC150 test and train in-scope, Bitext, HWU64 all and a 3,000
 sample, StackOverflow all and a 5,000 sample, the multilingual tickets with label = queue, the
@@ -20,29 +20,22 @@ any other label's name; labels are read as words (``card_arrival`` -> "card arri
 unassigned count as misses. ``name_accuracy_assigned`` is the same share among assigned texts only.
 
 Vectors are cached in a DuckDB file outside the repository (``--cache``); nothing is embedded twice.
-
-Usage: python bench/topics_panel.py [--sets clinc150-test,hwu64-3k,...] [--quick] [--skip-bertopic]
-                                    [--skip-tripling] [--datasets DIR] [--cache FILE] [--out FILE]
-                                    [--markdown] [--from-json FILE ...]
 """
 
 from __future__ import annotations
 
-import argparse
 import math
-import os
 import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from benchlib import embedding_cache_file, write_results
-from panel_data import DEFAULT_DATASETS, PANEL, PanelSet
+from panel_data import PanelSet
 
-HERE = Path(__file__).resolve().parent
 NAME_SETS = ("clinc150-test", "hwu64", "hwu64-3k", "bitext")
 """Sets whose labels are names a theme name can be compared to."""
 METHODS = ("production", "bertopic", "kmeans-k")
@@ -159,18 +152,25 @@ def third(texts: list[str], vectors: np.ndarray, languages: list[str], seed: int
 
 
 def run_set(spec: PanelSet, datasets: Path, workdir: Path, config: Any, vectors: Vectors,
-            bertopic: bool, tripling: bool) -> dict[str, Any]:
-    """Every method, the tripling fits and (for named sets) name accuracy on one set."""
+            bertopic: bool, tripling: bool, also: Callable[[np.ndarray, list[str], list[str]], None] | None = None,
+            ) -> dict[str, Any]:
+    """Every method, the tripling fits and (for named sets) name accuracy on one set.
+
+    ``also`` is called with the set's vectors, languages and labels (the leave-one-dataset-out sweep).
+    """
     texts, labels = spec.load(datasets, workdir, config.text.max_body_chars)
     started = time.perf_counter()
     embedded_before = vectors.embedded
     matrix, languages = vectors.texts(texts)
+    if also is not None:
+        also(matrix, languages, labels)
     entry: dict[str, Any] = {"texts": len(texts), "labels": len(set(labels)),
                              "embed_seconds": round(time.perf_counter() - started, 1)}
     say = lambda what: print(f"{spec.name}: {what} ...", file=sys.stderr, flush=True)  # noqa: E731
     say("production")
     result = fit_production(texts, matrix, languages, config)
     entry["production"] = _scores(labels, np.asarray(result.assignments), result.n_themes, result.fit_seconds)
+    entry["production"]["weak_structure"] = result.weak_structure
     if spec.name in NAME_SETS:
         entry["production"].update(name_accuracy(result, labels, vectors))
     if bertopic:
@@ -270,7 +270,8 @@ def markdown(results: dict[str, dict[str, Any]], stats: dict[str, dict[str, dict
             r = entry[method]
             trip = entry.get("tripling", {}).get(method, {})
             x3 = f"{trip['multiplier']:.2f} ({trip['third']}→{trip['all']})" if trip.get("multiplier") else ""
-            lines.append(f"| {name} | {entry['texts']:,} | {entry['labels']} | {method} | {r['themes']} | "
+            weak = " (weak)" if r.get("weak_structure") else ""
+            lines.append(f"| {name} | {entry['texts']:,} | {entry['labels']} | {method} | {r['themes']}{weak} | "
                          f"{r['ratio']:.2f} | {100 * r['outlier_share']:.1f} % | {r['nmi']:.3f} | {r['ari']:.3f} | "
                          f"{r['fit_seconds']:.1f} | {x3} |")
     lines += ["", "| method | | found/true | outliers | NMI | ARI | fit s | x3 | name accuracy |",
@@ -283,93 +284,3 @@ def markdown(results: dict[str, dict[str, Any]], stats: dict[str, dict[str, dict
                          + (f"{cell['tripling']:.2f}" if "tripling" in cell else "") + " | "
                          + (f"{cell['name_accuracy']:.3f}" if "name_accuracy" in cell else "") + " |")
     return "\n".join(lines)
-
-
-def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--datasets", default=str(DEFAULT_DATASETS))
-    parser.add_argument("--cache", default=os.environ.get("CLOSEDLOOP_PANEL_CACHE", str(embedding_cache_file())),
-                        help="DuckDB embedding cache (keep it outside the repository)")
-    parser.add_argument("--workdir", default="/tmp/closedloop-panel", help="scratch folder (generated demo data)")
-    parser.add_argument("--out", default=str(HERE / "results" / "topics_panel.json"))
-    parser.add_argument("--sets", help="comma-separated set names: " + ",".join(s.name for s in PANEL))
-    parser.add_argument("--quick", action="store_true", help="only the small sets and samples")
-    parser.add_argument("--skip-bertopic", action="store_true")
-    parser.add_argument("--skip-tripling", action="store_true")
-    parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
-    parser.add_argument("--from-json", nargs="+", metavar="FILE",
-                        help="print the tables of earlier results files (merged) instead of running")
-    return parser.parse_args()
-
-
-def _from_json(paths: list[str]) -> int:
-    """Print the tables of earlier results files, merged."""
-    import json
-
-    merged: dict[str, dict[str, Any]] = {}
-    for path in paths:
-        merged.update(json.loads(Path(path).read_text())["results"])
-    merged_stats = summary(merged)
-    print_table(merged, merged_stats)
-    print(markdown(merged, merged_stats))
-    return 0
-
-
-def _warm_umap() -> None:
-    """Numba compiles UMAP once per process (~40 s): not part of any fit time."""
-    warm = time.perf_counter()
-    from umap import UMAP
-
-    for n in (300, 4200):  # above 4,096 points UMAP switches to NN-descent, which compiles separately
-        UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0).fit(
-            np.random.default_rng(0).normal(size=(n, 16)))
-    print(f"UMAP compiled in {time.perf_counter() - warm:.0f} s", file=sys.stderr)
-
-
-def main() -> int:
-    args = _arguments()
-    if args.from_json:
-        return _from_json(args.from_json)
-
-    import topics
-    from topics.config import config_from_env
-
-    print(f"topics from {topics.__file__}", file=sys.stderr)
-    datasets = Path(args.datasets)
-    if not (datasets / "clinc150" / "clinc150_full.csv").exists():
-        print(f"no data sets in {datasets}", file=sys.stderr)
-        return 1
-    known = {s.name: s for s in PANEL}
-    if args.sets:
-        unknown = [n for n in args.sets.split(",") if n not in known]
-        if unknown:
-            print(f"unknown sets {unknown}; known: {sorted(known)}", file=sys.stderr)
-            return 2
-        chosen = [known[n] for n in args.sets.split(",")]
-    else:
-        chosen = [s for s in PANEL if s.quick or not args.quick]
-    config = config_from_env()
-    vectors = Vectors(config, Path(args.cache))
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    results: dict[str, dict[str, Any]] = {}
-    started = time.perf_counter()
-    stats: dict[str, dict[str, dict[str, float]]] = {}
-    if not args.skip_bertopic:
-        _warm_umap()
-    for spec in chosen:
-        results[spec.name] = run_set(spec, datasets, workdir, config, vectors, not args.skip_bertopic,
-                                     not args.skip_tripling)
-        stats = summary(results)
-        # written after every set, so a long run that is stopped keeps what it measured
-        write_results(args.out, {"defaults": repr(config), "seconds": round(time.perf_counter() - started, 1),
-                                 "embedded": vectors.embedded, "summary": stats, "results": results},
-                      threads=config.threads)
-    print_table(results, stats)
-    if args.markdown:
-        print(markdown(results, stats))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

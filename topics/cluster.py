@@ -302,7 +302,8 @@ class WardSilhouetteClusterer:
         floor = scores[peak] - self.tolerance * abs(scores[peak])
         return next(i for i, s in enumerate(scores[: peak + 1]) if s >= floor), floor
 
-    def _choose(self, tree: np.ndarray, V: np.ndarray, lo: int, hi: int) -> int:
+    def choose_count(self, tree: np.ndarray, V: np.ndarray, lo: int, hi: int) -> int:
+        """The theme count to cut ``tree`` at (between ``lo`` and ``hi``), read from the silhouette of V."""
         grid = sorted({round(float(k)) for k in np.geomspace(lo, hi, self.grid_points)} | {lo, hi})
         scores = [self._score(k, tree, V) for k in grid]
         self.weak_structure_ = self.knee_peak(scores, grid) is None
@@ -330,7 +331,7 @@ class WardSilhouetteClusterer:
         tree = linkage(X[:, : self.ward_dims].astype(np.float64), method="ward")
         hi = max(2, min(self.max_clusters or n // 5, n - 1))
         lo = max(2, min(self.min_clusters, hi))
-        k = self._choose(tree, V, lo, hi) if hi > lo else lo
+        k = self.choose_count(tree, V, lo, hi) if hi > lo else lo
         labels = spherical_refine(V, fcluster(tree, k, criterion="maxclust"), self.refine_iterations)
         sizes = np.bincount(labels)
         small = sizes < self.min_cluster_size

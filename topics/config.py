@@ -107,6 +107,8 @@ class ClusterConfig:
         peak_floor: The silhouette is read at its first peak at least this high (0.25, Kaufman and
             Rousseeuw's "weak structure" bar), not at its global best: templated text (macros, bots)
             rises again at very fine counts, one cluster per template.
+        knee_ratio: The first peak is where the silhouette gained over the next doubling of the theme
+            count falls below this share of the gain over the previous doubling (``topics/README.md``).
         ward_dims: Leading reduced dimensions the Ward tree is built on.
         refine_iterations: Spherical k-means steps after each cut of the tree.
         max_fit_docs: Fit on a random sample of at most this many texts and assign the rest to the
@@ -124,6 +126,7 @@ class ClusterConfig:
 
     tolerance: float = 0.015
     peak_floor: float = 0.25
+    knee_ratio: float = 0.6
     ward_dims: int = 64
     refine_iterations: int = 5
     max_fit_docs: int = 6000

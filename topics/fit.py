@@ -53,7 +53,7 @@ def build_clusterer(config: ClusterConfig, seed: int) -> Clusterer:
                                    tolerance=config.tolerance, ward_dims=config.ward_dims,
                                    refine_iterations=config.refine_iterations,
                                    min_cluster_size=config.min_theme_size, peak_floor=config.peak_floor,
-                                   seed=seed)
+                                   knee_ratio=config.knee_ratio, seed=seed)
 
 
 def build_vectorizer(texts: Sequence[str], config: LabelConfig) -> CountVectorizer:
