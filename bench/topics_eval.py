@@ -66,13 +66,22 @@ def print_all(results: dict[str, dict[str, Any]], sweeps: dict[str, Any], as_mar
 
 
 def _from_json(paths: list[str]) -> int:
-    """Print the tables of earlier results files, merged."""
+    """Print the tables of earlier results files, merged: a later file's methods replace an earlier one's."""
     results: dict[str, dict[str, Any]] = {}
     sweeps: dict[str, Any] = {}
     for path in paths:
         payload = json.loads(Path(path).read_text())
-        results.update(payload["results"])
+        for name, entry in payload["results"].items():
+            merged = results.setdefault(name, {})
+            tripling = {**merged.get("tripling", {}), **entry.get("tripling", {})}
+            merged.update(entry)
+            if tripling:
+                merged["tripling"] = tripling
         sweeps.update(payload.get("sweeps", {}))
+    for name, rules in sweeps.items():  # results files written before the ratio was stored per candidate
+        for rows in rules.values():
+            for row in rows:
+                row.setdefault("ratio", round(row["themes"] / results[name]["labels"], 3))
     print_all(results, sweeps, as_markdown=True)
     return 0
 

@@ -6,10 +6,11 @@ clustered the way ``topics.fit.fit_themes`` clusters it: the same fit sample, SV
 choice, refinement, dissolved small themes and bounded outliers, with only that constant changed.
 A set's quality is (NMI + ARI) / 2 over all its texts.
 
-A constant is chosen on a group of sets by its **worst case** first (the largest shortfall against the
-best candidate on any one set, in steps of 0.005) and its **mean rank** across the sets second (a full
-tie keeps the production value). The
-leave-one-dataset-out table holds, for each data set family left out (CLINC150, HWU64,
+A constant is chosen on a group of sets by how far it leaves the acceptance bounds first (found/true
+outside 0.6-1.6, x3 outside 1/1.3-1.3, outliers above 5 %; :func:`excess`, summed over the sets),
+then by its **worst case** (the largest shortfall against the best candidate on any one set, in
+steps of 0.005), then by its **mean rank** across the sets (a full tie keeps the production value).
+The leave-one-dataset-out table holds, for each data set family left out (CLINC150, HWU64,
 StackOverflow, Bitext, the tickets, the demo), the value chosen on the other families and the
 left-out sets' scores with it; ``x3`` is themes(all) / themes(third) for every candidate.
 """
@@ -17,6 +18,7 @@ left-out sets' scores with it; ``x3`` is themes(all) / themes(third) for every c
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import numpy as np
@@ -84,7 +86,8 @@ class Case:
                       cluster)
         nmi = float(normalized_mutual_info_score(self.labels, assignments))
         ari = float(adjusted_rand_score(self.labels, assignments))
-        return {"themes": len(kept), "nmi": round(nmi, 4), "ari": round(ari, 4),
+        return {"themes": len(kept), "ratio": round(len(kept) / len(set(self.labels)), 3),
+                "nmi": round(nmi, 4), "ari": round(ari, 4),
                 "quality": round((nmi + ari) / 2, 4), "outlier_share": round(float(np.mean(assignments == -1)), 4)}
 
 
@@ -104,10 +107,20 @@ def sweep(case: Case, third: Case | None, config: Any) -> dict[str, list[dict[st
     return out
 
 
-def choose(sweeps: dict[str, dict[str, list[dict[str, Any]]]], rule: str, sets: list[str]) -> float:
-    """The candidate with the smallest worst-case shortfall on ``sets`` (steps of 0.005), then the best mean rank.
+def excess(row: dict[str, Any]) -> float:
+    """How far one set's result lies outside the acceptance bounds, in log units, summed over the bounds.
 
-    A full tie keeps the production value.
+    Bounds: found/true within 0.6-1.6, x3 within 1/1.3-1.3 (the count follows the data, not its size,
+    either way), outliers at most 5 % (0.01 per point above). 0 when every bound holds.
+    """
+    ratio, x3 = row["ratio"], row.get("x3", 1.0)
+    return (max(0.0, math.log(0.6 / ratio), math.log(ratio / 1.6)) + max(0.0, abs(math.log(x3)) - math.log(1.3))
+            + max(0.0, row["outlier_share"] - 0.05))
+
+
+def choose(sweeps: dict[str, dict[str, list[dict[str, Any]]]], rule: str, sets: list[str]) -> float:
+    """The candidate least outside the acceptance bounds on ``sets`` (:func:`excess`, summed, to 0.01), then
+    the smallest worst-case shortfall (steps of 0.005), then the best mean rank; a full tie keeps production's.
     """
     from topics.config import ClusterConfig
 
@@ -115,15 +128,19 @@ def choose(sweeps: dict[str, dict[str, list[dict[str, Any]]]], rule: str, sets: 
     production = getattr(ClusterConfig(), field)
     shortfall = dict.fromkeys(values, 0.0)
     ranks = dict.fromkeys(values, 0.0)
+    broken = dict.fromkeys(values, 0.0)
     for name in sets:
         quality = {row["value"]: row["quality"] for row in sweeps[name][rule]}
+        for row in sweeps[name][rule]:
+            broken[row["value"]] += excess(row)
         best = max(quality.values())
         order = sorted(values, key=lambda v: -quality[v])
         for value in values:
             shortfall[value] = max(shortfall[value], best - quality[value])
             tied = [i for i, v in enumerate(order) if quality[v] == quality[value]]
             ranks[value] += (sum(tied) / len(tied) + 1) / len(sets)
-    return min(values, key=lambda v: (round(shortfall[v] / 0.005), round(ranks[v], 6), v != production))
+    return min(values, key=lambda v: (round(broken[v], 2), round(shortfall[v] / 0.005), round(ranks[v], 6),
+                                      v != production))
 
 
 def lodo(sweeps: dict[str, dict[str, list[dict[str, Any]]]]) -> list[dict[str, Any]]:
@@ -155,6 +172,7 @@ def tripling(sweeps: dict[str, dict[str, list[dict[str, Any]]]]) -> list[dict[st
             cells = [next(r for r in s[rule] if r["value"] == value) for s in sweeps.values()]
             x3 = [c["x3"] for c in cells if "x3" in c]
             rows.append({"rule": rule, "field": field, "value": value,
+                         "excess": round(sum(excess(c) for c in cells), 3),
                          "x3_worst": max(x3, key=lambda m: abs(m - 1)) if x3 else None,
                          "x3_mean": round(sum(x3) / len(x3), 3) if x3 else None,
                          "quality_mean": round(sum(c["quality"] for c in cells) / len(cells), 4),
@@ -170,8 +188,9 @@ def markdown(lodo_rows: list[dict[str, Any]], tripling_rows: list[dict[str, Any]
         lines.append(f"| {r['rule']} | {r['left_out']} | {r['chosen_on_rest']} ({r['chosen_on_all']}) | "
                      f"{r['themes']} | {r['nmi']:.3f} | {r['ari']:.3f} | {100 * r['outlier_share']:.1f} % | "
                      f"{r.get('x3', '')} | {r['best_value_here']} ({r['best_quality_here']:.3f}) |")
-    lines += ["", "| rule | value | quality mean | quality worst | x3 mean | x3 worst |", "|---|---|---|---|---|---|"]
+    lines += ["", "| rule | value | outside bounds | quality mean | quality worst | x3 mean | x3 worst |",
+              "|---|---|---|---|---|---|---|"]
     for r in tripling_rows:
-        lines.append(f"| {r['rule']} | {r['value']} | {r['quality_mean']:.3f} | {r['quality_worst']:.3f} | "
-                     f"{r['x3_mean']} | {r['x3_worst']} |")
+        lines.append(f"| {r['rule']} | {r['value']} | {r['excess']} | {r['quality_mean']:.3f} | "
+                     f"{r['quality_worst']:.3f} | {r['x3_mean']} | {r['x3_worst']} |")
     return "\n".join(lines)
