@@ -198,5 +198,6 @@ def apply_edits(result: FitResult, edits: Sequence[ThemeEdit], texts: Sequence[s
             skipped.append(edit)
     ordered = tuple(sorted(themes.values(), key=lambda t: -t.size))
     edited = FitResult(themes=ordered, assignments=assignments, probabilities=result.probabilities,
-                       n_fit_docs=result.n_fit_docs, fit_seconds=result.fit_seconds)
+                       n_fit_docs=result.n_fit_docs, fit_seconds=result.fit_seconds,
+                       weak_structure=result.weak_structure)
     return EditOutcome(result=edited, skipped=tuple(skipped))
