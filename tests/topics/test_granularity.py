@@ -73,7 +73,7 @@ def test_a_curve_still_rising_at_the_finest_count_is_read_at_its_knee_not_its_en
 
 
 def test_structureless_vectors_get_few_themes_and_are_flagged_weak(caplog):
-    """Random directions have no themes: the fit says so (field and log line) instead of cutting 120 themes."""
+    """Random directions have no themes: the fit says so (field and log line) instead of cutting 117 of 120."""
     import numpy as np
 
     from topics.config import TopicConfig
