@@ -8,7 +8,7 @@ told the number of labels), a default ``BERTopic()`` and KMeans told the true co
 check of every tuned constant of the clustering path (bench/topics_lodo.py). Prints the tables and
 writes bench/results/topics_eval.json.
 
-Targets (issue 20): CLINC150 test >= 0.92 / 0.75 NMI / ARI, train >= 0.91 / 0.72, HWU64 >= 0.81 / 0.60,
+Panel targets: CLINC150 test >= 0.92 / 0.75 NMI / ARI, train >= 0.91 / 0.72, HWU64 >= 0.81 / 0.60,
 StackOverflow >= 0.72 / 0.60; outliers <= 5 % and themes found / true labels within 0.6-1.6 on every
 set; tripling multiplies the theme count by at most 1.3; fitting under 10 s per 5,000 texts.
 
