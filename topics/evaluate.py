@@ -94,7 +94,8 @@ def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: T
     """Embed and fit ``texts`` and score the themes.
 
     Returns:
-        The report (``rows``, ``n_themes``, ``outlier_share``, ``seconds`` in total, ``fit_seconds``,
+        The report (``rows``, ``n_themes``, ``low_information`` (texts in the low-information
+        bucket, not a theme), ``outlier_share``, ``seconds`` in total, ``fit_seconds``,
         ``embed_seconds``, ``embedded``, ``fit_docs``, ``model_id``, and ``nmi``, ``ari``, ``n_labels``
         when labels are given) and the fit itself.
     """
@@ -106,6 +107,7 @@ def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: T
     report: dict[str, Any] = {
         "rows": len(texts),
         "n_themes": result.n_themes,
+        "low_information": result.low_information_count,
         "outlier_share": round(result.outlier_share, 4),
         "seconds": round(time.perf_counter() - started, 2),
         "fit_seconds": round(result.fit_seconds, 2),
@@ -128,3 +130,38 @@ def evaluate_csv(input_csv: Path, text_col: str, label_col: str | None, config: 
     texts, labels = read_labelled_csv(input_csv, text_col, label_col)
     report, result = evaluate_texts(texts, labels, config, cache, progress)
     return {"input": str(input_csv), **report}, result
+
+
+THEMES_OUT_COLUMNS = ("row", "text", "theme_id", "theme_name", "theme_kind", "parent_theme_id")
+"""Columns of ``closedloop topics evaluate --themes-out``."""
+
+
+def write_themes_csv(input_csv: Path, text_col: str, result: FitResult, out: Path) -> int:
+    """Write, per data row of ``input_csv``, the theme the fit gave it.
+
+    Rows are numbered from 1 (the header is not counted). A row whose text is empty was not fitted:
+    its theme columns are empty. ``parent_theme_id`` is the theme's ``parent_id`` when themes carry
+    one (a two-level taxonomy), else empty. Low-information rows have ``theme_kind`` ``low_information``.
+
+    Returns:
+        Rows written.
+    """
+    by_id = {t.theme_id: t for t in result.themes}
+    fitted = iter(result.assignments.tolist())
+    written = 0
+    with input_csv.open(newline="", encoding="utf-8-sig") as source, \
+            out.open("w", newline="", encoding="utf-8") as sink:
+        writer = csv.writer(sink)
+        writer.writerow(THEMES_OUT_COLUMNS)
+        for number, row in enumerate(csv.DictReader(source), start=1):
+            text = (row.get(text_col) or "").strip()
+            cells: list[object] = [number, text, "", "", "", ""]
+            if text:
+                theme_id = next(fitted)
+                theme = by_id.get(int(theme_id))
+                if theme is not None:
+                    parent = getattr(theme, "parent_id", None)
+                    cells[2:] = [theme.theme_id, theme.name, theme.kind, "" if parent is None else parent]
+            writer.writerow(cells)
+            written += 1
+    return written

@@ -16,6 +16,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from topics.cluster import Clusterer, Reducer, SvdReducer, WardSilhouetteClusterer, centroids, unit_rows
 from topics.config import ClusterConfig, LabelConfig, ReduceConfig, TopicConfig
+from topics.lowinfo import LOW_INFORMATION, LOW_INFORMATION_LABEL, low_information_mask, top_templates
+from topics.naming import Namer
 from topics.records import UNASSIGNED, FitResult, Theme
 from topics.stopwords import guess_languages, stop_words
 from topics.threads import limit_threads
@@ -137,7 +139,10 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
     started = time.perf_counter()
     n = len(texts)
-    fit_idx = _fit_sample(n, languages, config)
+    low = low_information_mask(texts, config.lowinfo)
+    if np.sum(~low) < 2:
+        low[:] = False
+    fit_idx = _fit_sample(n, languages, config, low)
     fit_texts = [texts[i] for i in fit_idx]
     with limit_threads(config.threads):
         model = BERTopic(embedding_model=None,
@@ -152,12 +157,21 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         theme_centroids = centroids(embeddings[fit_idx], fit_labels, len(theme_ids))
         assignments = np.full(n, UNASSIGNED, dtype=np.int64)
         assignments[fit_idx] = fit_labels
-        todo = np.flatnonzero(assignments == UNASSIGNED)
+        todo = np.flatnonzero((assignments == UNASSIGNED) & ~low)
         assignments[todo], _ = nearest_theme(embeddings[todo], theme_centroids, config.cluster.outlier_similarity)
+        if low.any():
+            assignments[low] = len(theme_ids)
+            theme_centroids = np.vstack([theme_centroids, centroids(embeddings[low], np.zeros(int(low.sum()),
+                                                                                           dtype=np.int64), 1)])
         probabilities = _probabilities(embeddings, assignments, theme_centroids)
         assigned = assignments >= 0
-        themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config.label, redact)
-                       for t in theme_ids)
+        namer = Namer(texts, max_words=config.label.name_max_words, brand_share=config.label.brand_share,
+                      phrase_bonus=config.label.name_phrase_bonus)
+        themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config.label, redact,
+                                 namer) for t in theme_ids)
+        if low.any():
+            themes += (_low_information_theme(len(theme_ids), low, embeddings, theme_centroids[-1], texts,
+                                              config.label, redact),)
     seconds = time.perf_counter() - started
     log.info("fitted %d themes on %d of %d texts in %.1fs (%.1f%% unassigned)", len(themes), len(fit_idx), n,
              seconds, 100 * float(np.mean(~assigned)) if n else 0.0)
@@ -165,9 +179,10 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
                      probabilities=probabilities, n_fit_docs=len(fit_idx), fit_seconds=seconds)
 
 
-def _fit_sample(n: int, languages: Sequence[str] | None, config: TopicConfig) -> np.ndarray:
-    """Sorted indices of the documents the themes are fitted on: readable ones, sampled down to the cap."""
+def _fit_sample(n: int, languages: Sequence[str] | None, config: TopicConfig, low: np.ndarray) -> np.ndarray:
+    """Sorted indices of the documents the themes are fitted on: readable, informative ones, sampled down to the cap."""
     candidates = readable_documents(languages, config) if languages is not None else np.arange(n)
+    candidates = candidates[~low[candidates]]
     if len(candidates) <= config.cluster.max_fit_docs:
         return candidates
     rng = np.random.default_rng(config.seed)
@@ -184,10 +199,23 @@ def _probabilities(embeddings: np.ndarray, assignments: np.ndarray, theme_centro
 
 
 def _describe(model: Any, theme: int, embeddings: np.ndarray, assignments: np.ndarray, centroid: np.ndarray,
-              texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str]) -> Theme:
+              texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str], namer: Namer) -> Theme:
     words = model.get_topic(theme) or []
-    keywords = tuple(w for w, score in words if w and score > 0)
+    keywords = tuple(w for w, score in words if w and score > 0 and not set(w.split()) <= namer.brands)
     reps = _representatives(embeddings, assignments, theme, centroid, texts, config.representatives)
-    return Theme(theme_id=theme, size=int(np.sum(assignments == theme)),
-                 label=short_label(keywords, config.label_keywords), keywords=keywords, representative_docs=reps,
+    members = np.flatnonzero(assignments == theme)
+    label = namer.name(members, keywords, texts[reps[0]] if reps else "")
+    return Theme(theme_id=theme, size=len(members),
+                 label=label, keywords=keywords, representative_docs=reps,
                  representative_texts=tuple(redact(texts[i]) for i in reps), centroid=centroid)
+
+
+def _low_information_theme(theme: int, low: np.ndarray, embeddings: np.ndarray, centroid: np.ndarray,
+                           texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str]) -> Theme:
+    """The bucket of low-information texts, its most frequent templates as keywords."""
+    assignments = np.where(low, theme, UNASSIGNED)
+    reps = _representatives(embeddings, assignments, theme, centroid, texts, config.representatives)
+    return Theme(theme_id=theme, size=int(low.sum()), label=LOW_INFORMATION_LABEL,
+                 keywords=top_templates(texts, low), representative_docs=reps,
+                 representative_texts=tuple(redact(texts[i]) for i in reps), centroid=centroid,
+                 kind=LOW_INFORMATION)

@@ -1,0 +1,85 @@
+"""Name accuracy of production theme names on the panel sets whose labels are names.
+
+Fits the production defaults (``config_from_env()``) on CLINC150 test, HWU64 (all and the 3,000
+sample) and Bitext from cached vectors, and prints per set the name accuracy of the phrase names
+(``Theme.label``, :mod:`topics.naming`) and, on the same fit, of the keyword names they replaced
+(the first three keywords joined by " / "), with 10 sample names. Name accuracy is
+``bench/topics_panel.py``'s: the share of all texts whose theme name embeds nearer to the name of
+its theme's majority label than to any other label's name (unassigned texts count as misses).
+
+Usage: python bench/topics_names.py [--sets clinc150-test,hwu64,...] [--cache FILE] [--datasets DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from panel_data import DEFAULT_DATASETS, PANEL
+from topics_panel import NAME_SETS, Vectors, fit_production, name_accuracy
+
+DEFAULT_CACHE = Path("/work/research/cache/panel_names.duckdb")
+
+
+def keyword_names(result: Any) -> Any:
+    """The same fit with the keyword names of before (three keywords joined)."""
+    from topics.fit import short_label
+
+    themes = tuple(t.replace(label=short_label(t.keywords, 3)) for t in result.themes)
+    return result.relabel({}, themes=themes)
+
+
+def run(set_name: str, datasets: Path, workdir: Path, vectors: Vectors) -> dict[str, Any]:
+    """Fit one set and measure both kinds of names."""
+    spec = next(s for s in PANEL if s.name == set_name)
+    texts, labels = spec.load(datasets, workdir, vectors.config.text.max_body_chars)
+    matrix, languages = vectors.texts(texts)
+    started = time.perf_counter()
+    result = fit_production(texts, matrix, languages, vectors.config)
+    seconds = time.perf_counter() - started
+    phrases = name_accuracy(result, labels, vectors)
+    keywords = name_accuracy(keyword_names(result), labels, vectors)
+    themes = [t for t in result.themes if getattr(t, "kind", "theme") == "theme"]
+    step = max(1, len(themes) // 10)
+    return {"texts": len(texts), "themes": len(themes), "fit_seconds": round(seconds, 1),
+            "phrase": phrases["name_accuracy"], "keywords": keywords["name_accuracy"],
+            "samples": [(t.label, short_label_of(t)) for t in themes[::step][:10]]}
+
+
+def short_label_of(theme: Any) -> str:
+    """The keyword name of a theme."""
+    from topics.fit import short_label
+
+    return short_label(theme.keywords, 3)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sets", default=",".join(n for n in NAME_SETS))
+    parser.add_argument("--cache", default=str(DEFAULT_CACHE))
+    parser.add_argument("--datasets", default=str(DEFAULT_DATASETS))
+    parser.add_argument("--workdir", default="/tmp/closedloop-panel")
+    args = parser.parse_args()
+    from topics.config import config_from_env
+
+    vectors = Vectors(config_from_env(), Path(args.cache))
+    print("| set | texts | themes | name accuracy, keyword names | name accuracy, phrase names | fit s |")
+    print("|---|---|---|---|---|---|")
+    samples: dict[str, list[tuple[str, str]]] = {}
+    for name in args.sets.split(","):
+        r = run(name, Path(args.datasets), Path(args.workdir), vectors)
+        samples[name] = r["samples"]
+        print(f"| {name} | {r['texts']:,} | {r['themes']} | {r['keywords']:.3f} | {r['phrase']:.3f} "
+              f"| {r['fit_seconds']} |", flush=True)
+    for name, pairs in samples.items():
+        print(f"\n{name} (phrase name <- keyword name):")
+        for phrase, keyword in pairs:
+            print(f"  {phrase}  <-  {keyword}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
