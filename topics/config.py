@@ -143,6 +143,11 @@ class LabelConfig:
         languages: Stop-word languages; None detects them from the texts.
         name_max_words: Longest phrase a theme name may be (:mod:`topics.naming`).
         name_phrase_bonus: Name score bonus per word beyond the first.
+        name_candidates: Best-separating phrases per theme that compete for the name on closeness to
+            the theme's centroid (when the fit can embed phrases).
+        name_word_bonus: Cosine bonus per word beyond the first in that competition.
+        name_contrast: Weight of a candidate's highest cosine to another theme's centroid, subtracted
+            in that competition (chosen on the panel: 10 candidates, 0.5; bench/topics_names.py).
         brand_share: Words in at least this share of all texts are brand terms: never a name alone,
             left out of keywords.
     """
@@ -154,9 +159,12 @@ class LabelConfig:
     analyzer: Literal["word", "char"] = "word"
     min_df: int = 2
     languages: tuple[str, ...] | None = None
-    name_max_words: int = 3
-    name_phrase_bonus: float = 0.35
-    brand_share: float = 0.3
+    name_max_words: int = 4
+    name_phrase_bonus: float = 2.0
+    name_candidates: int = 10
+    name_word_bonus: float = 0.0
+    name_contrast: float = 0.5
+    brand_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -174,7 +182,7 @@ class LowInfoConfig:
     enabled: bool = True
     template_min_count: int = 20
     template_min_share: float = 0.002
-    template_max_content_words: int = 4
+    template_max_content_words: int = 2
     bulk_min_share: float = 0.02
 
 

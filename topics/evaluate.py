@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from topics.config import TopicConfig
-from topics.embed import EmbeddingCache, make_embedder
+from topics.embed import Embedder, EmbeddingCache, make_embedder
 from topics.errors import InputError
 from topics.fit import fit_themes
 from topics.glossary import embedding_inputs
@@ -36,6 +36,7 @@ class EmbeddedTexts:
         embedded: Distinct texts embedded by this call (the rest came from the cache).
         model_id: The embedding settings the vectors belong to.
         seconds: Wall time, model load included.
+        embedder: The embedder that made the vectors (theme names are embedded with it).
     """
 
     vectors: np.ndarray
@@ -43,6 +44,7 @@ class EmbeddedTexts:
     embedded: int
     model_id: str
     seconds: float
+    embedder: Embedder | None = None
 
 
 def read_labelled_csv(path: Path, text_col: str, label_col: str | None = None) -> tuple[list[str], list[str] | None]:
@@ -85,7 +87,7 @@ def embed_texts(texts: Sequence[str], config: TopicConfig, cache: EmbeddingCache
     inputs, languages = embedding_inputs(list(texts), config.text)
     cached = cache.embed(embedder, inputs, progress=progress)
     return EmbeddedTexts(cached.vectors, languages, cached.embedded, embedder.model_id,
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, embedder)
 
 
 def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: TopicConfig,
@@ -103,7 +105,9 @@ def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: T
 
     started = time.perf_counter()
     embedded = embed_texts(texts, config, cache, progress)
-    result = fit_themes(list(texts), embedded.vectors, config, languages=embedded.languages)
+    embedder = embedded.embedder
+    names = (lambda phrases: cache.embed(embedder, phrases).vectors) if embedder is not None else None
+    result = fit_themes(list(texts), embedded.vectors, config, languages=embedded.languages, embed_names=names)
     report: dict[str, Any] = {
         "rows": len(texts),
         "n_themes": result.n_themes,

@@ -111,7 +111,8 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
                reducer: Reducer | None = None, clusterer: Clusterer | None = None,
                vectorizer: CountVectorizer | None = None,
                redact: Callable[[str], str] = keep_text,
-               languages: Sequence[str] | None = None) -> FitResult:
+               languages: Sequence[str] | None = None,
+               embed_names: Callable[[list[str]], np.ndarray] | None = None) -> FitResult:
     """Fit themes on documents whose embeddings are already known.
 
     Args:
@@ -126,6 +127,9 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         languages: Language per document; when given, themes are fitted on the documents in
             ``config.text.model_languages`` (if they are at least ``min_readable_share`` of all) and the
             rest, embedded through their English gist, join the nearest theme.
+        embed_names: Embeds short phrases as ``embeddings`` were made; given, each theme's name is the
+            candidate phrase nearest its centroid (:meth:`topics.naming.Namer.name_all`), else it is
+            chosen from the texts alone.
 
     Returns:
         Themes (largest first, ids 0..n-1) and each document's theme.
@@ -166,9 +170,11 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         probabilities = _probabilities(embeddings, assignments, theme_centroids)
         assigned = assignments >= 0
         namer = Namer(texts, max_words=config.label.name_max_words, brand_share=config.label.brand_share,
-                      phrase_bonus=config.label.name_phrase_bonus)
+                      phrase_bonus=config.label.name_phrase_bonus, informative=~low)
         themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config.label, redact,
                                  namer) for t in theme_ids)
+        if embed_names is not None:
+            themes = _named(themes, namer, assignments, texts, config.label, embed_names)
         if low.any():
             themes += (_low_information_theme(len(theme_ids), low, embeddings, theme_centroids[-1], texts,
                                               config.label, redact),)
@@ -219,3 +225,14 @@ def _low_information_theme(theme: int, low: np.ndarray, embeddings: np.ndarray, 
                  keywords=top_templates(texts, low), representative_docs=reps,
                  representative_texts=tuple(redact(texts[i]) for i in reps), centroid=centroid,
                  kind=LOW_INFORMATION)
+
+
+def _named(themes: tuple[Theme, ...], namer: Namer, assignments: np.ndarray, texts: Sequence[str],
+           config: LabelConfig, embed: Callable[[list[str]], np.ndarray]) -> tuple[Theme, ...]:
+    """The themes renamed by the candidate phrase nearest each centroid."""
+    names = namer.name_all([np.flatnonzero(assignments == t.theme_id) for t in themes],
+                           np.stack([t.centroid for t in themes]) if themes else np.zeros((0, 1)),
+                           [t.keywords for t in themes],
+                           [texts[t.representative_docs[0]] if t.representative_docs else "" for t in themes],
+                           embed, config.name_candidates, config.name_word_bonus, config.name_contrast)
+    return tuple(t.replace(label=name) for t, name in zip(themes, names, strict=True))

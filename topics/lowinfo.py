@@ -6,15 +6,16 @@ template becomes a "theme" of its own. These texts are set aside before clusteri
 bucket, the low-information theme (``Theme.kind == "low_information"``), which theme lists, spikes
 and shares leave out and whose count is reported.
 
-A text is low-information when, after normalising it (lower case, letters only, runs of one letter
-shortened: "soooo good" reads "so good"):
+A text is low-information when, after normalising it (lower case, letters only, runs of three or more
+of one letter shortened: "soooo good" reads "so good"):
 
 - it has no content word (every word a stop word or a filler verb, or no letters at all); or
 - it is a single word ("mediocre"); or
 - its normalised form is repeated in volume (at least ``template_min_count`` copies and
   ``template_min_share`` of all texts) and it has at most ``template_max_content_words`` content
-  words (a short template), or it is repeated in heavy volume (``bulk_min_share`` of all texts, at
-  least ``template_min_count`` copies) whatever its length (a canned transcript).
+  words (a short template), or the very same text (case and spacing aside) is repeated in heavy
+  volume (``bulk_min_share`` of all texts, at least ``template_min_count`` copies) whatever its
+  length (a canned transcript).
 """
 
 from __future__ import annotations
@@ -36,11 +37,17 @@ LOW_INFORMATION_LABEL = "Low-information text"
 
 _ALL_STOP: frozenset[str] = frozenset().union(*STOP_WORDS.values())
 _RUNS = re.compile(r"(\w)\1{2,}")
+_DOUBLES = re.compile(r"(\w)\1+")
 
 
 def normalise(text: str) -> str:
     """The form near duplicates share: lower-case words, letters only, letter runs shortened."""
     return " ".join(tokens(_RUNS.sub(r"\1", text.lower())))
+
+
+def near_key(form: str) -> str:
+    """The key near duplicates share: the normalised form with every doubled letter single ("soo" = "sooo")."""
+    return _DOUBLES.sub(r"\1", form)
 
 
 def content_words(words: Sequence[str]) -> list[str]:
@@ -60,17 +67,20 @@ def low_information_mask(texts: Sequence[str], config: LowInfoConfig | None = No
     if not config.enabled or not texts:
         return mask
     forms = [normalise(t) for t in texts]
-    counts = Counter(forms)
+    keys = [near_key(f) for f in forms]
+    counts = Counter(keys)
+    exact = [" ".join(t.lower().split()) for t in texts]
+    exact_counts = Counter(exact)
     n = len(texts)
     repeated = max(config.template_min_count, config.template_min_share * n)
     bulk = max(config.template_min_count, config.bulk_min_share * n)
     for i, form in enumerate(forms):
         words = form.split()
         content = content_words(words)
-        copies = counts[form]
+        copies = counts[keys[i]]
         mask[i] = (not content or len(words) <= 1
                    or (copies >= repeated and len(content) <= config.template_max_content_words)
-                   or copies >= bulk)
+                   or exact_counts[exact[i]] >= bulk)
     return mask
 
 

@@ -228,7 +228,7 @@ def _embed_and_update(run: _Run, refit: bool, embedder: Embedder, vectors_id: st
             run.report.mode = "assign"
     if refit:
         run.report.mode = "fit"
-        run.report.lineage, agreement = _refit(run, cached.vectors, languages, vectors_id)
+        run.report.lineage, agreement = _refit(run, cached.vectors, languages, vectors_id, embedder)
         if agreement is not None:
             run.report.assignment_compared, run.report.assignment_agreement = agreement
 
@@ -306,8 +306,8 @@ def _previous_themes(old: dict[str, StoredTheme]) -> list[Theme]:
             for k, t in old.items() if t.centroid is not None]
 
 
-def _refit(run: _Run, vectors: np.ndarray, languages: list[str],
-           vectors_id: str) -> tuple[dict[str, int], tuple[int, float] | None]:
+def _refit(run: _Run, vectors: np.ndarray, languages: list[str], vectors_id: str,
+           embedder: Embedder) -> tuple[dict[str, int], tuple[int, float] | None]:
     """Full refit: fit, keep old ids (and human names) where themes match, re-apply human edits, write.
 
     ``vectors_id`` names the embedding settings of ``vectors``; each theme records it.
@@ -322,7 +322,8 @@ def _refit(run: _Run, vectors: np.ndarray, languages: list[str],
     con, ids = run.con, run.ids
     daily: dict[str, str | None] = dict(con.execute(
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE assigned_by = 'assign'").fetchall())
-    result = fit_themes(run.texts, vectors, run.cfg, languages=languages, redact=run.redact)
+    result = fit_themes(run.texts, vectors, run.cfg, languages=languages, redact=run.redact,
+                        embed_names=lambda phrases: embed_with_cache(run.con, phrases, embedder).vectors)
     previous_docs = {r[0]: _theme_int(r[1]) for r in con.execute(
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE theme_id IS NOT NULL").fetchall()}
     retired_max = con.execute("SELECT max(theme_id) FROM topics.themes").fetchone()
