@@ -127,9 +127,8 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         languages: Language per document; when given, themes are fitted on the documents in
             ``config.text.model_languages`` (if they are at least ``min_readable_share`` of all) and the
             rest, embedded through their English gist, join the nearest theme.
-        embed_names: Embeds short phrases as ``embeddings`` were made; given, each theme's name is the
-            candidate phrase nearest its centroid (:meth:`topics.naming.Namer.name_all`), else it is
-            chosen from the texts alone.
+        embed_names: Embeds phrases as ``embeddings`` were made; given, names are chosen by closeness to
+            the centroids (:meth:`topics.naming.Namer.name_all`), else from the texts alone.
 
     Returns:
         Themes (largest first, ids 0..n-1) and each document's theme.
@@ -141,11 +140,7 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     embeddings = np.asarray(embeddings, dtype=np.float32)
     if len(texts) != len(embeddings):
         raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
-    started = time.perf_counter()
-    n = len(texts)
-    low = low_information_mask(texts, config.lowinfo)
-    if np.sum(~low) < 2:
-        low[:] = False
+    started, n, low = time.perf_counter(), len(texts), _low_information(texts, config)
     fit_idx = _fit_sample(n, languages, config, low)
     fit_texts = [texts[i] for i in fit_idx]
     with limit_threads(config.threads):
@@ -161,34 +156,54 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         theme_centroids = centroids(embeddings[fit_idx], fit_labels, len(theme_ids))
         assignments = np.full(n, UNASSIGNED, dtype=np.int64)
         assignments[fit_idx] = fit_labels
-        todo = np.flatnonzero((assignments == UNASSIGNED) & ~low)
+        todo = np.flatnonzero((assignments == UNASSIGNED) & ~low)  # the low-information texts go to the bucket
         assignments[todo], _ = nearest_theme(embeddings[todo], theme_centroids, config.cluster.outlier_similarity)
-        if low.any():
-            assignments[low] = len(theme_ids)
-            theme_centroids = np.vstack([theme_centroids, centroids(embeddings[low], np.zeros(int(low.sum()),
-                                                                                           dtype=np.int64), 1)])
+        theme_centroids = _bucket_low_information(low, assignments, embeddings, theme_centroids)
         probabilities = _probabilities(embeddings, assignments, theme_centroids)
-        assigned = assignments >= 0
-        namer = Namer(texts, max_words=config.label.name_max_words, brand_share=config.label.brand_share,
-                      phrase_bonus=config.label.name_phrase_bonus, informative=~low)
-        themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config.label, redact,
-                                 namer) for t in theme_ids)
-        if embed_names is not None:
-            themes = _named(themes, namer, assignments, texts, config.label, embed_names)
-        if low.any():
-            themes += (_low_information_theme(len(theme_ids), low, embeddings, theme_centroids[-1], texts,
-                                              config.label, redact),)
+        themes = _themes(model, theme_ids, embeddings, assignments, theme_centroids, texts, config.label, redact,
+                         low, embed_names)
     seconds = time.perf_counter() - started
     log.info("fitted %d themes on %d of %d texts in %.1fs (%.1f%% unassigned)", len(themes), len(fit_idx), n,
-             seconds, 100 * float(np.mean(~assigned)) if n else 0.0)
+             seconds, 100 * float(np.mean(assignments < 0)) if n else 0.0)
     return FitResult(themes=tuple(sorted(themes, key=lambda t: -t.size)), assignments=assignments,
                      probabilities=probabilities, n_fit_docs=len(fit_idx), fit_seconds=seconds)
+
+
+def _themes(model: Any, theme_ids: list[int], embeddings: np.ndarray, assignments: np.ndarray,
+            theme_centroids: np.ndarray, texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str],
+            low: np.ndarray, embed_names: Callable[[list[str]], np.ndarray] | None) -> tuple[Theme, ...]:
+    """Every theme described and named, and the low-information bucket when there is one."""
+    namer = Namer(texts, max_words=config.name_max_words, brand_share=config.brand_share,
+                  phrase_bonus=config.name_phrase_bonus, informative=~low)
+    themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config, redact, namer)
+                   for t in theme_ids)
+    themes = _named(themes, namer, assignments, texts, config, embed_names) if embed_names else themes
+    if low.any():
+        themes += (_low_information_theme(len(theme_ids), low, embeddings, theme_centroids[-1], texts, config,
+                                          redact),)
+    return themes
+
+
+def _low_information(texts: Sequence[str], config: TopicConfig) -> np.ndarray:
+    """Mask of the low-information texts (none when fewer than two texts would be left to fit)."""
+    low = low_information_mask(texts, config.lowinfo)
+    return low if np.sum(~low) >= 2 else np.zeros(len(texts), dtype=bool)
+
+
+def _bucket_low_information(low: np.ndarray, assignments: np.ndarray, embeddings: np.ndarray,
+                            theme_centroids: np.ndarray) -> np.ndarray:
+    """Put the low-information texts in one bucket after the themes (in place); the centroids with its own."""
+    if not low.any():
+        return theme_centroids
+    assignments[low] = len(theme_centroids)
+    bucket = centroids(embeddings[low], np.zeros(int(low.sum()), dtype=np.int64), 1)
+    return np.vstack([theme_centroids, bucket])
 
 
 def _fit_sample(n: int, languages: Sequence[str] | None, config: TopicConfig, low: np.ndarray) -> np.ndarray:
     """Sorted indices of the documents the themes are fitted on: readable, informative ones, sampled down to the cap."""
     candidates = readable_documents(languages, config) if languages is not None else np.arange(n)
-    candidates = candidates[~low[candidates]]
+    candidates = np.asarray(candidates[~low[candidates]], dtype=np.int64)
     if len(candidates) <= config.cluster.max_fit_docs:
         return candidates
     rng = np.random.default_rng(config.seed)

@@ -9,7 +9,7 @@ and shares leave out and whose count is reported.
 A text is low-information when, after normalising it (lower case, letters only, runs of three or more
 of one letter shortened: "soooo good" reads "so good"):
 
-- it has no content word (every word a stop word or a filler verb, or no letters at all); or
+- it has no content word (every word a function word, or no letters at all); or
 - it is a single word ("mediocre"); or
 - its normalised form is repeated in volume (at least ``template_min_count`` copies and
   ``template_min_share`` of all texts) and it has at most ``template_max_content_words`` content
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from topics.config import LowInfoConfig
-from topics.naming import FILLER_WORDS, tokens
+from topics.naming import tokens
 from topics.stopwords import STOP_WORDS
 
 LOW_INFORMATION = "low_information"
@@ -35,7 +35,14 @@ LOW_INFORMATION = "low_information"
 LOW_INFORMATION_LABEL = "Low-information text"
 """The bucket's name."""
 
-_ALL_STOP: frozenset[str] = frozenset().union(*STOP_WORDS.values())
+_LEXICAL = frozenset("""
+    bill call fire find show system thick thin cry computer describe detail empty fill front full give
+    interest mill move name part put see seem serious side top bottom back found keep amount become come
+    hundred sincere twelve twenty fifty forty sixty three two one four five six eight nine ten eleven
+    first last next well where why how when who what
+""".split())
+_FUNCTION: frozenset[str] = frozenset().union(*STOP_WORDS.values()) - _LEXICAL
+"""Function words: the stop-word lists without scikit-learn's words that carry meaning ("bill", "call")."""
 _RUNS = re.compile(r"(\w)\1{2,}")
 _DOUBLES = re.compile(r"(\w)\1+")
 
@@ -51,8 +58,8 @@ def near_key(form: str) -> str:
 
 
 def content_words(words: Sequence[str]) -> list[str]:
-    """The words that are neither stop words nor filler verbs."""
-    return [w for w in words if w not in _ALL_STOP and w not in FILLER_WORDS and len(w) > 1]
+    """The words that are not function words (articles, pronouns, auxiliaries, prepositions)."""
+    return [w for w in words if w not in _FUNCTION and len(w) > 1]
 
 
 def low_information_mask(texts: Sequence[str], config: LowInfoConfig | None = None) -> np.ndarray:
@@ -86,5 +93,5 @@ def low_information_mask(texts: Sequence[str], config: LowInfoConfig | None = No
 
 def top_templates(texts: Sequence[str], mask: np.ndarray, n: int = 10) -> tuple[str, ...]:
     """The most frequent normalised forms among the low-information texts (the bucket's keywords)."""
-    counts = Counter(normalise(texts[i]) or "(no words)" for i in np.flatnonzero(mask))
+    counts = Counter(normalise(texts[i]) or "(no words)" for i in np.flatnonzero(mask).tolist())
     return tuple(form for form, _ in counts.most_common(n))
