@@ -55,7 +55,7 @@ def test_low_information_mask() -> None:
     """Templates in volume, one-word texts and texts without content words are set aside; complaints are not."""
     complaints = [f"withdrawal {n} stuck pending for days" for n in range(200)]
     templates = ["neutral"] * 40 + ["3 out of 5 i guess"] * 30 + ["sooooo good"] * 15 + ["soo good"] * 15
-    texts = complaints + templates + ["mediocre", "it is what it is"]
+    texts = complaints + templates + ["mediocre", "and so it is"]
     mask = low_information_mask(texts, LowInfoConfig())
     assert not mask[:200].any()
     assert mask[200:].all()
