@@ -78,11 +78,16 @@ def _scores(labels: list[str], found: np.ndarray, n_themes: int, seconds: float)
             "fit_seconds": round(seconds, 2)}
 
 
-def fit_production(texts: list[str], vectors: np.ndarray, languages: list[str], config: Any) -> Any:
-    """Production's fit on known vectors (the embed->fit recipe of ``closedloop topics evaluate``)."""
+def fit_production(texts: list[str], vectors: np.ndarray, languages: list[str], config: Any,
+                   embed_names: Any = None) -> Any:
+    """Production's fit on known vectors (the embed->fit recipe of ``closedloop topics evaluate``).
+
+    ``embed_names`` (``Vectors.raw``) lets the names be chosen by closeness to the centroids, as
+    ``closedloop topics evaluate`` and the pipeline do.
+    """
     from topics.fit import fit_themes
 
-    return fit_themes(texts, vectors, config, languages=languages)
+    return fit_themes(texts, vectors, config, languages=languages, embed_names=embed_names)
 
 
 def fit_bertopic(texts: list[str], vectors: np.ndarray, threads: int, seed: int) -> tuple[np.ndarray, float]:
@@ -168,7 +173,7 @@ def run_set(spec: PanelSet, datasets: Path, workdir: Path, config: Any, vectors:
                              "embed_seconds": round(time.perf_counter() - started, 1)}
     say = lambda what: print(f"{spec.name}: {what} ...", file=sys.stderr, flush=True)  # noqa: E731
     say("production")
-    result = fit_production(texts, matrix, languages, config)
+    result = fit_production(texts, matrix, languages, config, vectors.raw)
     entry["production"] = _scores(labels, np.asarray(result.assignments), result.n_themes, result.fit_seconds)
     entry["production"]["weak_structure"] = result.weak_structure
     if spec.name in NAME_SETS:
@@ -183,7 +188,7 @@ def run_set(spec: PanelSet, datasets: Path, workdir: Path, config: Any, vectors:
     if tripling:
         t_texts, t_vectors, t_langs = third(texts, matrix, languages, config.seed)
         say("production on a third")
-        small = fit_production(t_texts, t_vectors, t_langs, config)
+        small = fit_production(t_texts, t_vectors, t_langs, config, vectors.raw)
         entry["tripling"] = {"production": _multiplier(small.n_themes, result.n_themes)}
         if bertopic:
             say("BERTopic() on a third")

@@ -150,6 +150,15 @@ class LabelConfig:
         analyzer: ``word`` for languages with spaces, ``char`` for CJK and Thai text.
         min_df: Minimum document frequency of a keyword.
         languages: Stop-word languages; None detects them from the texts.
+        name_max_words: Longest phrase a theme name may be (:mod:`topics.naming`).
+        name_phrase_bonus: Name score bonus per word beyond the first.
+        name_candidates: Best-separating phrases per theme that compete for the name on closeness to
+            the theme's centroid (when the fit can embed phrases).
+        name_word_bonus: Cosine bonus per word beyond the first in that competition.
+        name_contrast: Weight of a candidate's highest cosine to another theme's centroid, subtracted
+            in that competition (chosen on the panel: 10 candidates, 0.5; bench/topics_names.py).
+        brand_share: Words in at least this share of all texts are brand terms: never a name alone,
+            left out of keywords.
     """
 
     top_keywords: int = 10
@@ -159,6 +168,31 @@ class LabelConfig:
     analyzer: Literal["word", "char"] = "word"
     min_df: int = 2
     languages: tuple[str, ...] | None = None
+    name_max_words: int = 4
+    name_phrase_bonus: float = 2.0
+    name_candidates: int = 10
+    name_word_bonus: float = 0.0
+    name_contrast: float = 0.5
+    brand_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class LowInfoConfig:
+    """Which texts are low-information and go to the bucket instead of a theme (:mod:`topics.lowinfo`).
+
+    Attributes:
+        enabled: Set low-information texts aside (off: every text is clustered).
+        template_min_count: Least copies of a normalised text for it to count as repeated.
+        template_min_share: Least share of all texts for a short text to count as a template.
+        template_max_content_words: Content words a repeated text may have and still be a template.
+        bulk_min_share: Share of all texts above which any repeated text is a template (canned transcripts).
+    """
+
+    enabled: bool = True
+    template_min_count: int = 20
+    template_min_share: float = 0.002
+    template_max_content_words: int = 2
+    bulk_min_share: float = 0.02
 
 
 @dataclass(frozen=True)
@@ -194,6 +228,7 @@ class TopicConfig:
         reduce: Reducer settings.
         cluster: Clusterer settings.
         label: Labelling settings.
+        lowinfo: Which texts go to the low-information bucket.
         track: Stable ids and incremental assignment.
         threads: Threads for torch, BLAS and numba (the machine is shared).
         seed: Seed for every random step (UMAP, sampling).
@@ -204,6 +239,7 @@ class TopicConfig:
     reduce: ReduceConfig = field(default_factory=ReduceConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     label: LabelConfig = field(default_factory=LabelConfig)
+    lowinfo: LowInfoConfig = field(default_factory=LowInfoConfig)
     track: TrackConfig = field(default_factory=TrackConfig)
     threads: int = 2
     seed: int = 42

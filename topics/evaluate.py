@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from topics.config import TopicConfig
-from topics.embed import EmbeddingCache, make_embedder
+from topics.embed import Embedder, EmbeddingCache, make_embedder
 from topics.errors import InputError
 from topics.fit import fit_themes
 from topics.glossary import embedding_inputs
@@ -36,6 +36,7 @@ class EmbeddedTexts:
         embedded: Distinct texts embedded by this call (the rest came from the cache).
         model_id: The embedding settings the vectors belong to.
         seconds: Wall time, model load included.
+        embedder: The embedder that made the vectors (theme names are embedded with it).
     """
 
     vectors: np.ndarray
@@ -43,6 +44,7 @@ class EmbeddedTexts:
     embedded: int
     model_id: str
     seconds: float
+    embedder: Embedder | None = None
 
 
 def read_labelled_csv(path: Path, text_col: str, label_col: str | None = None) -> tuple[list[str], list[str] | None]:
@@ -85,7 +87,7 @@ def embed_texts(texts: Sequence[str], config: TopicConfig, cache: EmbeddingCache
     inputs, languages = embedding_inputs(list(texts), config.text)
     cached = cache.embed(embedder, inputs, progress=progress)
     return EmbeddedTexts(cached.vectors, languages, cached.embedded, embedder.model_id,
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, embedder)
 
 
 def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: TopicConfig,
@@ -94,18 +96,22 @@ def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: T
     """Embed and fit ``texts`` and score the themes.
 
     Returns:
-        The report (``rows``, ``n_themes``, ``outlier_share``, ``seconds`` in total, ``fit_seconds``,
-        ``embed_seconds``, ``embedded``, ``fit_docs``, ``weak_structure`` (see ``FitResult``), ``model_id``,
-        and ``nmi``, ``ari``, ``n_labels`` when labels are given) and the fit itself.
+        The report (``rows``, ``n_themes``, ``low_information`` (texts in the low-information
+        bucket, not a theme), ``outlier_share``, ``seconds`` in total, ``fit_seconds``,
+        ``embed_seconds``, ``embedded``, ``fit_docs``, ``weak_structure`` (see ``FitResult``),
+        ``model_id``, and ``nmi``, ``ari``, ``n_labels`` when labels are given) and the fit itself.
     """
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     started = time.perf_counter()
     embedded = embed_texts(texts, config, cache, progress)
-    result = fit_themes(list(texts), embedded.vectors, config, languages=embedded.languages)
+    embedder = embedded.embedder
+    names = (lambda phrases: cache.embed(embedder, phrases).vectors) if embedder is not None else None
+    result = fit_themes(list(texts), embedded.vectors, config, languages=embedded.languages, embed_names=names)
     report: dict[str, Any] = {
         "rows": len(texts),
         "n_themes": result.n_themes,
+        "low_information": result.low_information_count,
         "outlier_share": round(result.outlier_share, 4),
         "seconds": round(time.perf_counter() - started, 2),
         "fit_seconds": round(result.fit_seconds, 2),
@@ -129,3 +135,38 @@ def evaluate_csv(input_csv: Path, text_col: str, label_col: str | None, config: 
     texts, labels = read_labelled_csv(input_csv, text_col, label_col)
     report, result = evaluate_texts(texts, labels, config, cache, progress)
     return {"input": str(input_csv), **report}, result
+
+
+THEMES_OUT_COLUMNS = ("row", "text", "theme_id", "theme_name", "theme_kind", "parent_theme_id")
+"""Columns of ``closedloop topics evaluate --themes-out``."""
+
+
+def write_themes_csv(input_csv: Path, text_col: str, result: FitResult, out: Path) -> int:
+    """Write, per data row of ``input_csv``, the theme the fit gave it.
+
+    Rows are numbered from 1 (the header is not counted). A row whose text is empty was not fitted:
+    its theme columns are empty. ``parent_theme_id`` is the theme's ``parent_id`` when themes carry
+    one (a two-level taxonomy), else empty. Low-information rows have ``theme_kind`` ``low_information``.
+
+    Returns:
+        Rows written.
+    """
+    by_id = {t.theme_id: t for t in result.themes}
+    fitted = iter(result.assignments.tolist())
+    written = 0
+    with input_csv.open(newline="", encoding="utf-8-sig") as source, \
+            out.open("w", newline="", encoding="utf-8") as sink:
+        writer = csv.writer(sink)
+        writer.writerow(THEMES_OUT_COLUMNS)
+        for number, row in enumerate(csv.DictReader(source), start=1):
+            text = (row.get(text_col) or "").strip()
+            cells: list[object] = [number, text, "", "", "", ""]
+            if text:
+                theme_id = next(fitted)
+                theme = by_id.get(int(theme_id))
+                if theme is not None:
+                    parent = getattr(theme, "parent_id", None)
+                    cells[2:] = [theme.theme_id, theme.name, theme.kind, "" if parent is None else parent]
+            writer.writerow(cells)
+            written += 1
+    return written

@@ -24,6 +24,8 @@ from topics.cluster import (
     unit_rows,
 )
 from topics.config import ClusterConfig, LabelConfig, ReduceConfig, TopicConfig
+from topics.lowinfo import LOW_INFORMATION, LOW_INFORMATION_LABEL, low_information_mask, top_templates
+from topics.naming import Namer
 from topics.records import UNASSIGNED, FitResult, Theme
 from topics.stopwords import guess_languages, stop_words
 from topics.threads import limit_threads
@@ -117,7 +119,8 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
                reducer: Reducer | None = None, clusterer: Clusterer | None = None,
                vectorizer: CountVectorizer | None = None,
                redact: Callable[[str], str] = keep_text,
-               languages: Sequence[str] | None = None) -> FitResult:
+               languages: Sequence[str] | None = None,
+               embed_names: Callable[[list[str]], np.ndarray] | None = None) -> FitResult:
     """Fit themes on documents whose embeddings are already known.
 
     Args:
@@ -132,6 +135,8 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         languages: Language per document; when given, themes are fitted on the documents in
             ``config.text.model_languages`` (if they are at least ``min_readable_share`` of all) and the
             rest, embedded through their English gist, join the nearest theme.
+        embed_names: Embeds phrases as ``embeddings`` were made; given, names are chosen by closeness to
+            the centroids (:meth:`topics.naming.Namer.name_all`), else from the texts alone.
 
     Returns:
         Themes (largest first, ids 0..n-1) and each document's theme.
@@ -143,9 +148,8 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     embeddings = np.asarray(embeddings, dtype=np.float32)
     if len(texts) != len(embeddings):
         raise ValueError(f"{len(texts)} texts but {len(embeddings)} embeddings")
-    started = time.perf_counter()
-    n = len(texts)
-    fit_idx = _fit_sample(n, languages, config)
+    started, n, low = time.perf_counter(), len(texts), _low_information(texts, config)
+    fit_idx = _fit_sample(n, languages, config, low)
     fit_texts = [texts[i] for i in fit_idx]
     with limit_threads(config.threads):
         model = BERTopic(embedding_model=None,
@@ -160,36 +164,68 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
         theme_centroids = centroids(embeddings[fit_idx], fit_labels, len(theme_ids))
         assignments = np.full(n, UNASSIGNED, dtype=np.int64)
         assignments[fit_idx] = fit_labels
-        _join_nearest(embeddings, assignments, theme_centroids, config.cluster)
+        _join_nearest(embeddings, assignments, theme_centroids, config.cluster, ~low)  # low-information: the bucket
+        theme_centroids = _bucket_low_information(low, assignments, embeddings, theme_centroids)
         probabilities = _probabilities(embeddings, assignments, theme_centroids)
-        assigned = assignments >= 0
-        themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config.label, redact)
-                       for t in theme_ids)
+        themes = _themes(model, theme_ids, embeddings, assignments, theme_centroids, texts, config.label, redact,
+                         low, embed_names)
     seconds = time.perf_counter() - started
     log.info("fitted %d themes on %d of %d texts in %.1fs (%.1f%% unassigned)", len(themes), len(fit_idx), n,
-             seconds, 100 * float(np.mean(~assigned)) if n else 0.0)
+             seconds, 100 * float(np.mean(assignments < 0)) if n else 0.0)
     return FitResult(themes=tuple(sorted(themes, key=lambda t: -t.size)), assignments=assignments,
                      probabilities=probabilities, n_fit_docs=len(fit_idx), fit_seconds=seconds,
                      weak_structure=bool(getattr(model.hdbscan_model, "weak_structure_", False)))
 
 
 def _join_nearest(embeddings: np.ndarray, assignments: np.ndarray, theme_centroids: np.ndarray,
-                  config: ClusterConfig) -> None:
-    """Unassigned documents (outside the fit sample, or in dissolved small themes) join their nearest theme.
+                  config: ClusterConfig, eligible: np.ndarray) -> None:
+    """Unassigned ``eligible`` documents (outside the fit sample, or in dissolved small themes) join their nearest theme.
 
     Those below ``config.outlier_similarity`` stay unassigned, but never more than
     ``config.max_outlier_share`` of all documents: beyond that the least similar stay out.
     """
-    todo = np.flatnonzero(assignments == UNASSIGNED)
+    todo = np.flatnonzero((assignments == UNASSIGNED) & eligible)
     index, similarity = nearest_theme(embeddings[todo], theme_centroids, -np.inf)
     out = bounded_outliers(similarity, config.outlier_similarity, int(config.max_outlier_share * len(assignments)))
     index[out] = UNASSIGNED
     assignments[todo] = index
 
 
-def _fit_sample(n: int, languages: Sequence[str] | None, config: TopicConfig) -> np.ndarray:
-    """Sorted indices of the documents the themes are fitted on: readable ones, sampled down to the cap."""
+def _themes(model: Any, theme_ids: list[int], embeddings: np.ndarray, assignments: np.ndarray,
+            theme_centroids: np.ndarray, texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str],
+            low: np.ndarray, embed_names: Callable[[list[str]], np.ndarray] | None) -> tuple[Theme, ...]:
+    """Every theme described and named, and the low-information bucket when there is one."""
+    namer = Namer(texts, max_words=config.name_max_words, brand_share=config.brand_share,
+                  phrase_bonus=config.name_phrase_bonus, informative=~low)
+    themes = tuple(_describe(model, t, embeddings, assignments, theme_centroids[t], texts, config, redact, namer)
+                   for t in theme_ids)
+    themes = _named(themes, namer, assignments, texts, config, embed_names) if embed_names else themes
+    if low.any():
+        themes += (_low_information_theme(len(theme_ids), low, embeddings, theme_centroids[-1], texts, config,
+                                          redact),)
+    return themes
+
+
+def _low_information(texts: Sequence[str], config: TopicConfig) -> np.ndarray:
+    """Mask of the low-information texts (none when fewer than two texts would be left to fit)."""
+    low = low_information_mask(texts, config.lowinfo)
+    return low if np.sum(~low) >= 2 else np.zeros(len(texts), dtype=bool)
+
+
+def _bucket_low_information(low: np.ndarray, assignments: np.ndarray, embeddings: np.ndarray,
+                            theme_centroids: np.ndarray) -> np.ndarray:
+    """Put the low-information texts in one bucket after the themes (in place); the centroids with its own."""
+    if not low.any():
+        return theme_centroids
+    assignments[low] = len(theme_centroids)
+    bucket = centroids(embeddings[low], np.zeros(int(low.sum()), dtype=np.int64), 1)
+    return np.vstack([theme_centroids, bucket])
+
+
+def _fit_sample(n: int, languages: Sequence[str] | None, config: TopicConfig, low: np.ndarray) -> np.ndarray:
+    """Sorted indices of the documents the themes are fitted on: readable, informative ones, sampled down to the cap."""
     candidates = readable_documents(languages, config) if languages is not None else np.arange(n)
+    candidates = np.asarray(candidates[~low[candidates]], dtype=np.int64)
     if len(candidates) <= config.cluster.max_fit_docs:
         return candidates
     rng = np.random.default_rng(config.seed)
@@ -206,10 +242,34 @@ def _probabilities(embeddings: np.ndarray, assignments: np.ndarray, theme_centro
 
 
 def _describe(model: Any, theme: int, embeddings: np.ndarray, assignments: np.ndarray, centroid: np.ndarray,
-              texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str]) -> Theme:
+              texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str], namer: Namer) -> Theme:
     words = model.get_topic(theme) or []
-    keywords = tuple(w for w, score in words if w and score > 0)
+    keywords = tuple(w for w, score in words if w and score > 0 and not set(w.split()) <= namer.brands)
     reps = _representatives(embeddings, assignments, theme, centroid, texts, config.representatives)
-    return Theme(theme_id=theme, size=int(np.sum(assignments == theme)),
-                 label=short_label(keywords, config.label_keywords), keywords=keywords, representative_docs=reps,
+    members = np.flatnonzero(assignments == theme)
+    label = namer.name(members, keywords, texts[reps[0]] if reps else "")
+    return Theme(theme_id=theme, size=len(members),
+                 label=label, keywords=keywords, representative_docs=reps,
                  representative_texts=tuple(redact(texts[i]) for i in reps), centroid=centroid)
+
+
+def _low_information_theme(theme: int, low: np.ndarray, embeddings: np.ndarray, centroid: np.ndarray,
+                           texts: Sequence[str], config: LabelConfig, redact: Callable[[str], str]) -> Theme:
+    """The bucket of low-information texts, its most frequent templates as keywords."""
+    assignments = np.where(low, theme, UNASSIGNED)
+    reps = _representatives(embeddings, assignments, theme, centroid, texts, config.representatives)
+    return Theme(theme_id=theme, size=int(low.sum()), label=LOW_INFORMATION_LABEL,
+                 keywords=top_templates(texts, low), representative_docs=reps,
+                 representative_texts=tuple(redact(texts[i]) for i in reps), centroid=centroid,
+                 kind=LOW_INFORMATION)
+
+
+def _named(themes: tuple[Theme, ...], namer: Namer, assignments: np.ndarray, texts: Sequence[str],
+           config: LabelConfig, embed: Callable[[list[str]], np.ndarray]) -> tuple[Theme, ...]:
+    """The themes renamed by the candidate phrase nearest each centroid."""
+    names = namer.name_all([np.flatnonzero(assignments == t.theme_id) for t in themes],
+                           np.stack([t.centroid for t in themes]) if themes else np.zeros((0, 1)),
+                           [t.keywords for t in themes],
+                           [texts[t.representative_docs[0]] if t.representative_docs else "" for t in themes],
+                           embed, config.name_candidates, config.name_word_bonus, config.name_contrast)
+    return tuple(t.replace(label=name) for t, name in zip(themes, names, strict=True))

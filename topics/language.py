@@ -10,6 +10,13 @@ from pathlib import Path
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"<[A-Z_]+>")  # redaction placeholders carry no language
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")  # CJK, kana, hangul, Thai
+
+MIN_LETTERS = 12
+"""Texts with fewer letters than this (and fewer than ``MIN_WORDS`` words) are too short to tell."""
+MIN_WORDS = 3
+"""Texts with fewer words than this (and fewer than ``MIN_LETTERS`` letters) are too short to tell."""
 
 
 @dataclass(frozen=True)
@@ -17,7 +24,8 @@ class DetectedLanguage:
     """A detected language.
 
     Attributes:
-        language: ISO 639-1 code (``und`` when the text has no letters).
+        language: ISO 639-1 code (``und`` when the text has no letters or is too short to tell:
+            "ok", "gr8 app" would otherwise read as Oromo, Occitan or Acehnese).
         confidence: Normalised probability of that language.
     """
 
@@ -47,9 +55,24 @@ def detect_languages(texts: Sequence[str], languages: Sequence[str] | None = Non
     out: list[DetectedLanguage] = []
     for raw in texts:
         text = _PLACEHOLDER.sub(" ", raw or "")
-        if not any(ch.isalpha() for ch in text):
+        if too_short(text):
             out.append(DetectedLanguage("und", 0.0))
             continue
         code, probability = identifier.classify(text)
         out.append(DetectedLanguage(str(code), float(probability)))
     return out
+
+
+def too_short(text: str) -> bool:
+    """True when a text has too few letters and words for its language to be told.
+
+    Fewer than ``MIN_WORDS`` words and fewer than ``MIN_LETTERS`` letters, or no letter at all. Text in
+    a script without spaces (CJK, Thai) counts its characters: four are enough.
+    """
+    words = _WORDS.findall(text)
+    letters = sum(len(w) for w in words)
+    if letters == 0:
+        return True
+    if len(_WIDE.findall(text)) >= 4:
+        return False
+    return len(words) < MIN_WORDS and letters < MIN_LETTERS

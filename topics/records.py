@@ -19,13 +19,15 @@ class Theme:
     Attributes:
         theme_id: Stable id (after :func:`topics.stable.match_themes`) or the fit's own id.
         size: Documents assigned.
-        label: Short name: the top keywords joined, or the human-given name.
+        label: Short name shown: a phrase from the theme's texts (:mod:`topics.naming`).
         keywords: Top keywords by c-TF-IDF, best first.
         representative_docs: Indices (into the fitted documents) of the documents closest to the centroid.
         representative_texts: Those documents' texts, redacted.
         centroid: Unit mean embedding of the theme's documents.
         human_name: Name given by a person (kept across refits), if any.
         ignored: Marked "ignore" by a person (kept, but hidden from reports).
+        kind: ``theme``, or ``low_information`` for the bucket of texts that say nothing a theme could
+            be made of (:mod:`topics.lowinfo`), which theme lists, spikes and shares leave out.
     """
 
     theme_id: int
@@ -37,6 +39,7 @@ class Theme:
     centroid: np.ndarray
     human_name: str | None = None
     ignored: bool = False
+    kind: str = "theme"
 
     @property
     def name(self) -> str:
@@ -86,8 +89,13 @@ class FitResult:
 
     @property
     def n_themes(self) -> int:
-        """Number of themes."""
-        return len(self.themes)
+        """Number of themes (the low-information bucket is not one)."""
+        return sum(1 for t in self.themes if t.kind == "theme")
+
+    @property
+    def low_information_count(self) -> int:
+        """Documents in the low-information bucket."""
+        return sum(t.size for t in self.themes if t.kind != "theme")
 
     @property
     def outlier_share(self) -> float:

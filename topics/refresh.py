@@ -62,6 +62,7 @@ class StoredTheme:
     created_at: datetime | None
     updated_at: datetime | None
     embed_model_id: str | None
+    kind: str = "theme"
 
 
 @dataclass
@@ -74,7 +75,8 @@ class ThemeRunReport:
         new_tickets: Tickets without a theme row before this run.
         embedded: Texts embedded by this run.
         from_cache: Texts this run read from the embedding cache without embedding them.
-        themes: Themes after the run (not ignored).
+        themes: Themes after the run (not ignored; the low-information bucket is not one).
+        low_information: Tickets in the low-information bucket (:mod:`topics.lowinfo`).
         outlier_share: Share of resolved tickets without a theme.
         model_version: Version of the fit the themes come from.
         lineage: Count of lineage events by kind.
@@ -91,6 +93,7 @@ class ThemeRunReport:
     embedded: int = 0
     from_cache: int = 0
     themes: int = 0
+    low_information: int = 0
     outlier_share: float = 0.0
     model_version: str = ""
     lineage: dict[str, int] = field(default_factory=dict)
@@ -105,7 +108,8 @@ class ThemeRunReport:
                      f"daily assignments")
         return (f"themes ({self.mode}): {self.tickets:,} tickets, {self.new_tickets:,} new, "
                 f"{self.embedded:,} embedded, "
-                f"{self.themes} themes, {self.outlier_share:.1%} without a theme, model {self.model_version}"
+                f"{self.themes} themes, {self.low_information:,} low-information, "
+                f"{self.outlier_share:.1%} without a theme, model {self.model_version}"
                 f"{agreement} in {self.seconds:.1f}s")
 
 
@@ -167,12 +171,15 @@ def update_themes(con: duckdb.DuckDBPyConnection, tickets: Sequence[TicketText],
         embedder = embedder or make_embedder(cfg.embed, threads=cfg.threads, cache_dir=model_cache_dir)
         _embed_and_update(run, refit, embedder, vectors_id)
         current = _read_themes(con)
-        run.report.themes = sum(1 for t in current.values() if not t.is_ignored)
+        run.report.themes = sum(1 for t in current.values() if not t.is_ignored and t.kind == "theme")
         run.report.model_version = max((t.model_version for t in current.values()), default="")
     else:
-        run.report.themes = len(run.old)
+        run.report.themes = sum(1 for t in run.old.values() if t.kind == "theme")
         run.report.model_version = next(iter(run.old.values())).model_version
     run.report.outlier_share = _outlier_share(con, len(run.ids))
+    run.report.low_information = int((con.execute(
+        "SELECT count(*) FROM topics.ticket_themes JOIN topics.themes USING (theme_id) WHERE theme_kind = "
+        "'low_information' AND NOT coalesce(is_retired, false)").fetchone() or (0,))[0])
     run.report.seconds = time.perf_counter() - started
     say(run.report.summary())
     return run.report
@@ -221,7 +228,7 @@ def _embed_and_update(run: _Run, refit: bool, embedder: Embedder, vectors_id: st
             run.report.mode = "assign"
     if refit:
         run.report.mode = "fit"
-        run.report.lineage, agreement = _refit(run, cached.vectors, languages, vectors_id)
+        run.report.lineage, agreement = _refit(run, cached.vectors, languages, vectors_id, embedder)
         if agreement is not None:
             run.report.assignment_compared, run.report.assignment_agreement = agreement
 
@@ -237,11 +244,11 @@ def _embed(run: _Run, texts: list[str], embedder: Embedder) -> CachedEmbeddings:
 def _read_themes(con: duckdb.DuckDBPyConnection) -> dict[str, StoredTheme]:
     rows = con.execute(
         "SELECT theme_id, label, human_name, keywords, centroid, is_ignored, model_version, created_at, updated_at, "
-        "embed_model_id FROM topics.themes WHERE coalesce(is_retired, false) = false").fetchall()
+        "embed_model_id, theme_kind FROM topics.themes WHERE coalesce(is_retired, false) = false").fetchall()
     return {r[0]: StoredTheme(label=r[1], human_name=r[2], keywords=tuple(json.loads(r[3] or "[]")),
                               centroid=np.asarray(r[4], dtype=np.float32) if r[4] is not None else None,
                               is_ignored=bool(r[5]), model_version=r[6], created_at=r[7], updated_at=r[8],
-                              embed_model_id=r[9])
+                              embed_model_id=r[9], kind=r[10] or "theme")
             for r in rows}
 
 
@@ -295,12 +302,12 @@ def _insert_assignments(con: duckdb.DuckDBPyConnection, ticket_ids: list[str], t
 def _previous_themes(old: dict[str, StoredTheme]) -> list[Theme]:
     return [Theme(theme_id=_theme_int(k), size=0, label=t.label or "", keywords=t.keywords,
                   representative_docs=(), representative_texts=(), centroid=t.centroid,
-                  human_name=t.human_name, ignored=t.is_ignored)
+                  human_name=t.human_name, ignored=t.is_ignored, kind=t.kind)
             for k, t in old.items() if t.centroid is not None]
 
 
-def _refit(run: _Run, vectors: np.ndarray, languages: list[str],
-           vectors_id: str) -> tuple[dict[str, int], tuple[int, float] | None]:
+def _refit(run: _Run, vectors: np.ndarray, languages: list[str], vectors_id: str,
+           embedder: Embedder) -> tuple[dict[str, int], tuple[int, float] | None]:
     """Full refit: fit, keep old ids (and human names) where themes match, re-apply human edits, write.
 
     ``vectors_id`` names the embedding settings of ``vectors``; each theme records it.
@@ -315,7 +322,8 @@ def _refit(run: _Run, vectors: np.ndarray, languages: list[str],
     con, ids = run.con, run.ids
     daily: dict[str, str | None] = dict(con.execute(
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE assigned_by = 'assign'").fetchall())
-    result = fit_themes(run.texts, vectors, run.cfg, languages=languages, redact=run.redact)
+    result = fit_themes(run.texts, vectors, run.cfg, languages=languages, redact=run.redact,
+                        embed_names=lambda phrases: embed_with_cache(run.con, phrases, embedder).vectors)
     previous_docs = {r[0]: _theme_int(r[1]) for r in con.execute(
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE theme_id IS NOT NULL").fetchall()}
     retired_max = con.execute("SELECT max(theme_id) FROM topics.themes").fetchone()
@@ -352,12 +360,12 @@ def _write_themes(run: _Run, themes: Sequence[Theme], version: str, now: datetim
         rows.append((key, theme.label, theme.human_name, json.dumps(list(theme.keywords)), json.dumps(reps),
                      int(theme.size), bool(theme.ignored), version,
                      (previous.created_at if previous else None) or now, now,
-                     [float(x) for x in theme.centroid], False, vectors_id))
+                     [float(x) for x in theme.centroid], False, vectors_id, theme.kind))
     run.con.execute("UPDATE topics.themes SET is_retired = true")
     run.con.execute("DELETE FROM topics.themes WHERE theme_id IN (SELECT unnest(?))", [[r[0] for r in rows]])
     run.con.executemany("INSERT INTO topics.themes (theme_id, label, human_name, keywords, representative_ticket_ids, "
                         "size, is_ignored, model_version, created_at, updated_at, centroid, is_retired, "
-                        "embed_model_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                        "embed_model_id, theme_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _record_agreement(con: duckdb.DuckDBPyConnection, daily: dict[str, str | None], refit: dict[str, str | None],

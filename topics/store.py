@@ -18,6 +18,8 @@ SCHEMA_DDL: tuple[str, ...] = (
 )""",
     # Warehouses created before themes recorded the vectors their centroids live in.
     "ALTER TABLE topics.themes ADD COLUMN IF NOT EXISTS embed_model_id VARCHAR",
+    # 'theme', or 'low_information' for the bucket of texts no theme is made of (topics.lowinfo).
+    "ALTER TABLE topics.themes ADD COLUMN IF NOT EXISTS theme_kind VARCHAR DEFAULT 'theme'",
     """CREATE TABLE IF NOT EXISTS topics.ticket_themes (
   ticket_id VARCHAR, theme_id VARCHAR, probability DOUBLE, model_version VARCHAR, assigned_by VARCHAR,
   assigned_at TIMESTAMP

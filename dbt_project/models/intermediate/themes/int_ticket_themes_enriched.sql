@@ -1,6 +1,7 @@
 {#
-  One row per resolved ticket: its theme (null for outliers and ignored themes), the week it was
-  created in, and the ticket facts theme metrics need (CSAT, first response, language).
+  One row per resolved ticket: its theme (null for outliers, ignored themes and the
+  low-information bucket, which is_low_information flags), the week it was created in, and the
+  ticket facts theme metrics need (CSAT, first response, language).
 #}
 with
 
@@ -39,7 +40,11 @@ final as (
     select
         tickets.ticket_id,
         tickets.requester_id,
-        case when themes.is_ignored then null else assignments.theme_id end as theme_id,
+        case
+            when themes.is_ignored or themes.theme_kind = 'low_information' then null
+            else assignments.theme_id
+        end as theme_id,
+        coalesce(themes.theme_kind = 'low_information', false) as is_low_information,
         assignments.probability as theme_probability,
         tickets.created_at,
         calendar.week_start_date as created_week,

@@ -6,6 +6,10 @@
   public opening comment of an agent-created ticket is no reply). A ticket the bot closed alone
   is neither.
 
+  language: the help desk's own, or, when the source has none ('unknown'), the language the
+  themes step detected in the ticket's text (topics.ticket_languages); a text too short to tell
+  ('und') stays 'unknown'.
+
   A view: fct_tickets is its only reader and materialises it.
 #}
 {{ config(materialized='view') }}
@@ -60,6 +64,14 @@ satisfaction as (
 
 ),
 
+detected_languages as (
+
+    select ticket_id, detected_language
+    from {{ ref('stg_topics__ticket_languages') }}
+    where detected_language is not null and detected_language <> 'und'
+
+),
+
 qa as (
 
     select
@@ -84,7 +96,10 @@ enriched as (
         tickets.status,
         tickets.is_resolved,
         tickets.channel,
-        tickets.language,
+        case
+            when tickets.language = 'unknown' then coalesce(detected_languages.detected_language, 'unknown')
+            else tickets.language
+        end as language,
         tickets.priority,
         tickets.requester_id,
         tickets.assignee_id,
@@ -156,6 +171,8 @@ enriched as (
         on tickets.ticket_id = sla.ticket_id
     left join satisfaction
         on tickets.ticket_id = satisfaction.ticket_id
+    left join detected_languages
+        on tickets.ticket_id = detected_languages.ticket_id
     left join qa
         on tickets.ticket_id = qa.ticket_id
 

@@ -9,7 +9,7 @@ assignments as (
 themes as (
 
     select theme_id from {{ ref('stg_topics__themes') }}
-    where not is_ignored
+    where not is_ignored and theme_kind = 'theme'
 
 ),
 

@@ -17,6 +17,7 @@ renamed as (
         representative_ticket_ids,
         size as fitted_size,
         coalesce(is_ignored, false) as is_ignored,
+        coalesce(theme_kind, 'theme') as theme_kind,
         model_version,
         created_at as theme_created_at,
         updated_at as theme_updated_at
