@@ -179,7 +179,7 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
 
 def _join_nearest(embeddings: np.ndarray, assignments: np.ndarray, theme_centroids: np.ndarray,
                   config: ClusterConfig, eligible: np.ndarray) -> None:
-    """Unassigned ``eligible`` documents (outside the fit sample, or in dissolved small themes) join their nearest theme.
+    """Unassigned ``eligible`` documents (outside the fit sample, or in dissolved small themes) join the nearest theme.
 
     Those below ``config.outlier_similarity`` stay unassigned, but never more than
     ``config.max_outlier_share`` of all documents: beyond that the least similar stay out.
