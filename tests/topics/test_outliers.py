@@ -32,7 +32,10 @@ def test_a_fit_leaves_at_most_five_percent_of_texts_unassigned(fake_embedder, gr
     vectors = fake_embedder.embed(texts)
     jitter = np.random.default_rng(4).normal(size=(20, vectors.shape[1]))
     noise = (jitter * 0.05 - vectors.mean(axis=0)).astype(np.float32)
-    all_texts = texts + [f"xq zv {i}" for i in range(20)]
+    syllables = ["kor", "vann", "tepp", "lund", "mirk", "sael", "brov", "quen", "dask", "fjol", "ryt", "gimm"]
+    pick = np.random.default_rng(5)
+    unread = [" ".join("".join(pick.choice(syllables, 2)) for _ in range(6)) for _ in range(20)]
+    all_texts = texts + unread  # distinct sentences of content words: not low-information
     languages = ["en"] * len(texts) + ["xx"] * 20
     config = TopicConfig(seed=2, threads=1)
     result = fit_themes(all_texts, np.vstack([vectors, noise]), config, languages=languages)
