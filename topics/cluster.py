@@ -280,11 +280,20 @@ class WardSilhouetteClusterer:
 
         A maximum that later counts fall below by more than the tolerance is a real if weak peak (HWU64,
         StackOverflow: silhouettes 0.16-0.24 that rise to 20-70 themes and fall). A curve still rising at
-        the finest count has no peak; its maximum there would be one theme per handful of texts, so the
-        knee of the curve (:func:`knee_index`) is taken instead, a coarser count.
+        the finest count above the floor is real structure finer than the grid (a labelled sample of five
+        texts per label): its maximum is kept. Below the floor it has no peak; its maximum there would be
+        one theme per handful of texts, so the knee of the curve (:func:`knee_index`) is taken instead, a
+        coarser count.
         """
         best = int(np.argmax(scores))
         if scores[-1] < scores[best] - self.tolerance * abs(scores[best]):
+            return best
+        if scores[best] >= self.peak_floor:
+            # Real structure that is still separating at the finest count the grid allows (a labelled
+            # sample of a few texts per label: CLINC150 validation, 5 requests for each of 150 intents).
+            log.warning("the silhouette rises to the finest of %d-%d themes (best %.3f, above the %.2f floor): "
+                        "themes may be finer than the grid allows", counts[0], counts[-1], scores[best],
+                        self.peak_floor)
             return best
         knee = knee_index(scores, counts)
         log.warning("the silhouette rises to the finest of %d-%d themes without a peak (best %.3f): weak "
