@@ -14,7 +14,8 @@ Each run:
 3. after a refit, gives each new theme the id (and human name) of the old theme it matches, and
    records new, kept, split, merged and retired ids in ``topics.theme_lineage``, and how many tickets
    assigned daily since the previous fit kept their theme in ``topics.assignment_agreement``;
-4. writes ``topics.themes``, ``topics.ticket_themes`` and ``topics.ticket_languages``.
+4. writes ``topics.themes``, ``topics.ticket_themes``, ``topics.ticket_languages`` and, after a refit,
+   the top-level groups and each theme's parent (:mod:`topics.theme_groups`).
 """
 
 from __future__ import annotations
@@ -172,6 +173,7 @@ def update_themes(con: duckdb.DuckDBPyConnection, tickets: Sequence[TicketText],
     else:
         run.report.themes = len(run.old)
         run.report.model_version = next(iter(run.old.values())).model_version
+    _update_groups(run)
     run.report.outlier_share = _outlier_share(con, len(run.ids))
     run.report.seconds = time.perf_counter() - started
     say(run.report.summary())
@@ -243,6 +245,14 @@ def _read_themes(con: duckdb.DuckDBPyConnection) -> dict[str, StoredTheme]:
                               is_ignored=bool(r[5]), model_version=r[6], created_at=r[7], updated_at=r[8],
                               embed_model_id=r[9])
             for r in rows}
+
+
+def _update_groups(run: _Run) -> None:
+    """After a refit (or when themes have no groups yet), rebuild the top-level groups (``topics.theme_groups``)."""
+    from topics.theme_groups import groups_missing, update_theme_groups
+
+    if run.report.mode == "fit" or groups_missing(run.con):
+        update_theme_groups(run.con, run.report.model_version, say=run.say)
 
 
 def _stale(fitted: datetime | None, days: int) -> bool:

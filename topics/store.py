@@ -49,6 +49,13 @@ SCHEMA_DDL: tuple[str, ...] = (
 )""",
     # A split-off edit may list the tickets it moves (a JSON array of ticket ids) instead of a pattern.
     "ALTER TABLE topics.theme_edits ADD COLUMN IF NOT EXISTS ticket_ids VARCHAR",
+    # Top-level themes (topics.taxonomy): one row per group id ever issued, latest state; member themes
+    # point to theirs through topics.themes.parent_group_id (null for the low-information bucket).
+    """CREATE TABLE IF NOT EXISTS topics.theme_groups (
+  group_id VARCHAR, label VARCHAR, size BIGINT, member_theme_ids VARCHAR, centroid FLOAT[], model_version VARCHAR,
+  created_at TIMESTAMP, updated_at TIMESTAMP, is_retired BOOLEAN
+)""",
+    "ALTER TABLE topics.themes ADD COLUMN IF NOT EXISTS parent_group_id VARCHAR",
 )
 """Statements that create the schema and its tables (idempotent)."""
 
