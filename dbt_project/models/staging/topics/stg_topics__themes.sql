@@ -18,6 +18,7 @@ renamed as (
         size as fitted_size,
         coalesce(is_ignored, false) as is_ignored,
         model_version,
+        parent_group_id,
         created_at as theme_created_at,
         updated_at as theme_updated_at
 
