@@ -41,7 +41,7 @@ from topics.fit import fit_themes, keep_text, nearest_theme
 from topics.glossary import embedding_inputs
 from topics.language import detect_languages
 from topics.records import Theme
-from topics.store import ensure_schema
+from topics.store import ensure_schema, theme_key
 from topics.text import ticket_text
 
 log = logging.getLogger("closedloop.themes")
@@ -108,11 +108,6 @@ class ThemeRunReport:
                 f"{self.embedded:,} embedded, "
                 f"{self.themes} themes, {self.outlier_share:.1%} without a theme, model {self.model_version}"
                 f"{agreement} in {self.seconds:.1f}s")
-
-
-def theme_key(theme_id: int) -> str:
-    """The warehouse id of a theme (``T0007``)."""
-    return f"T{theme_id:04d}"
 
 
 def _theme_int(key: str) -> int:

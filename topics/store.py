@@ -79,3 +79,13 @@ def ensure_cache_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create only ``topics.embedding_cache`` (a cache file holds nothing else)."""
     for statement in CACHE_DDL:
         con.execute(statement)
+
+
+def theme_key(theme_id: int) -> str:
+    """The warehouse id of a theme (``T0007``)."""
+    return f"T{theme_id:04d}"
+
+
+def group_key(group_id: int) -> str:
+    """The warehouse id of a top-level theme group (``G0003``)."""
+    return f"G{group_id:04d}"

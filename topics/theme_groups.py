@@ -20,19 +20,14 @@ import numpy as np
 import pyarrow as pa
 
 from topics.records import Theme
-from topics.refresh import theme_key
 from topics.stable import match_groups
+from topics.store import group_key, theme_key
 from topics.taxonomy import TaxonomyConfig, ThemeGroup, build_groups
 
 log = logging.getLogger("closedloop.themes")
 
 LOW_INFORMATION = "low_information"
 """``topics.themes.theme_kind`` of the bucket of texts that carry no theme; it never gets a group."""
-
-
-def group_key(group_id: int) -> str:
-    """The warehouse id of a theme group (``G0003``)."""
-    return f"G{group_id:04d}"
 
 
 def _key_int(key: str) -> int:

@@ -14,11 +14,10 @@ import numpy as np
 import pytest
 
 from topics.records import Theme
-from topics.refresh import theme_key
 from topics.stable import match_groups
-from topics.store import ensure_schema
+from topics.store import ensure_schema, group_key, theme_key
 from topics.taxonomy import TaxonomyConfig, build_groups, name_group, parent_of
-from topics.theme_groups import group_key, update_theme_groups
+from topics.theme_groups import update_theme_groups
 
 DIM = 48
 
