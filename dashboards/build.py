@@ -131,12 +131,17 @@ def dashboard_yaml(dashboard: Dashboard, datasets: dict[str, Dataset], columns: 
 
     used = {c.dataset for c in chart_ids.values()}
     source = next(name for name in ("cl_tickets", "cl_theme_tickets") if name in used)
-    filters = [{"id": "NATIVE_FILTER-date_range", "name": "Date range", "filterType": "filter_time",
-                "type": "NATIVE_FILTER", "description": "", "targets": [{}], "controlValues": {},
-                "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}}, "cascadeParentIds": [],
-                "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded("date_day")}}]
+    filters: list[dict[str, Any]] = [
+        {"id": "NATIVE_FILTER-date_range", "name": "Date range", "filterType": "filter_time",
+         "type": "NATIVE_FILTER", "description": "", "targets": [{}], "controlValues": {},
+         "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}}, "cascadeParentIds": [],
+         "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded("date_day")}}]
     filters += [select_filter(column.capitalize(), column, source) for column in FILTER_COLUMNS]
     filters += [select_filter(label, column, dataset) for label, column, dataset in dashboard.extra_filters]
+    parents = {f"NATIVE_FILTER-{slugify(child)}": f"NATIVE_FILTER-{slugify(parent)}"
+               for child, parent in dashboard.filter_parents}
+    for native in filters:
+        native["cascadeParentIds"] = [parents[native["id"]]] if native["id"] in parents else []
     return {"dashboard_title": dashboard.title, "description": None, "css": "", "slug": dashboard.slug,
             "certified_by": None, "certification_details": None, "published": True,
             "uuid": stable_uuid("dashboard", dashboard.slug), "position": position,

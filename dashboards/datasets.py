@@ -95,8 +95,10 @@ from marts.fct_tickets""",
 
 THEME_TICKETS = Dataset(
     name="cl_theme_tickets",
-    description="One row per resolved ticket with its theme (fct_ticket_themes x fct_tickets x dim_themes).",
-    sql="""select tt.ticket_id, tt.theme_id, th.theme_name, th.status as theme_status, t.solved_date as date_day,
+    description="One row per resolved ticket with its theme and top-level theme (fct_ticket_themes x fct_tickets x "
+                "dim_themes).",
+    sql="""select tt.ticket_id, tt.theme_id, th.theme_name, th.parent_theme_name as top_level_theme,
+       th.status as theme_status, t.solved_date as date_day,
        t.channel, t.language, t.final_tier as tier, t.csat_score, t.first_response_minutes
 from marts.fct_ticket_themes as tt
 join marts.fct_tickets as t on t.ticket_id = tt.ticket_id
@@ -107,6 +109,21 @@ join marts.dim_themes as th on th.theme_id = tt.theme_id""",
         Metric("median_first_response", "Median first response (min)",
                "QUANTILE_CONT(first_response_minutes, 0.5)", ".1f"),
     ),
+)
+
+THEME_TAXONOMY = Dataset(
+    name="cl_theme_taxonomy",
+    description="One row per theme under its top-level theme (dim_themes x dim_theme_groups), in reading order: "
+                "top-level themes by tickets, then their sub-themes by tickets.",
+    sql="""select g.group_name as top_level_theme, g.ticket_count as top_level_tickets, g.status as top_level_status,
+       th.theme_name as sub_theme, th.ticket_count as tickets, th.status as theme_status,
+       dense_rank() over (order by g.ticket_count desc, g.theme_group_id) * 1000
+           + row_number() over (partition by g.theme_group_id order by th.ticket_count desc, th.theme_id)
+           as reading_order
+from marts.dim_theme_groups as g
+join marts.dim_themes as th on th.parent_theme_id = g.theme_group_id""",
+    metrics=(Metric("tickets", "Tickets", "SUM(tickets)", ",d"),),
+    time_column=None,
 )
 
 THEME_GROWTH = Dataset(
@@ -124,7 +141,8 @@ weekly as (
     from marts.fct_theme_weekly as w cross join bounds as b
     group by w.theme_id
 )
-select th.theme_name, th.status as theme_status, th.ticket_count, weekly.last_4_weeks, weekly.prior_4_weeks,
+select th.theme_name, th.parent_theme_name as top_level_theme, th.status as theme_status, th.ticket_count,
+       weekly.last_4_weeks, weekly.prior_4_weeks,
        (weekly.last_4_weeks - weekly.prior_4_weeks) * 1.0 / nullif(weekly.prior_4_weeks, 0) as growth,
        weekly.spike_weeks, th.csat_impact, th.first_response_impact_minutes, th.keywords
 from marts.dim_themes as th join weekly on weekly.theme_id = th.theme_id""",
@@ -142,7 +160,8 @@ from marts.dim_themes as th join weekly on weekly.theme_id = th.theme_id""",
 THEME_WEEKLY = Dataset(
     name="cl_theme_weekly",
     description="One row per theme and week (marts.fct_theme_weekly); date_day is the week's Monday.",
-    sql="""select w.week_start_date as date_day, w.theme_id, th.theme_name, th.status as theme_status, w.tickets,
+    sql="""select w.week_start_date as date_day, w.theme_id, th.theme_name, th.parent_theme_name as top_level_theme,
+       th.status as theme_status, w.tickets,
        w.share_of_tickets, w.volume_z_score, w.is_spike
 from marts.fct_theme_weekly as w join marts.dim_themes as th on th.theme_id = w.theme_id""",
     metrics=(
@@ -154,7 +173,8 @@ from marts.fct_theme_weekly as w join marts.dim_themes as th on th.theme_id = w.
 THEME_EXAMPLES = Dataset(
     name="cl_theme_examples",
     description="One row per representative ticket of a theme, with its redacted subject and body.",
-    sql=f"""select th.theme_name, ex.ticket_id, t.solved_date as date_day, t.channel, t.language,
+    sql=f"""select th.theme_name, th.parent_theme_name as top_level_theme, ex.ticket_id, t.solved_date as date_day,
+       t.channel, t.language,
        t.final_tier as tier, t.subject, left(t.body, 240) as body_redacted, t.ticket_url,
        {html_link("t.ticket_url", "ex.ticket_id")} as ticket
 from marts.dim_themes as th,
@@ -289,5 +309,5 @@ from marts.fct_improvement_impact""",
     ),
 )
 
-DATASETS: tuple[Dataset, ...] = (TICKETS, THEME_TICKETS, THEME_GROWTH, THEME_WEEKLY, THEME_EXAMPLES, QA, AGENTS,
-                                 ESCALATIONS, SECURITY, DEPOSITS, LINKS, SUPPORT_DRIVEN, LEAD_TIME, IMPACT)
+DATASETS: tuple[Dataset, ...] = (TICKETS, THEME_TICKETS, THEME_TAXONOMY, THEME_GROWTH, THEME_WEEKLY, THEME_EXAMPLES,
+                                 QA, AGENTS, ESCALATIONS, SECURITY, DEPOSITS, LINKS, SUPPORT_DRIVEN, LEAD_TIME, IMPACT)

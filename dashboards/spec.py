@@ -24,6 +24,7 @@ from dashboards.datasets import (
     SUPPORT_DRIVEN,
     THEME_EXAMPLES,
     THEME_GROWTH,
+    THEME_TAXONOMY,
     THEME_TICKETS,
     THEME_WEEKLY,
     TICKETS,
@@ -34,8 +35,8 @@ from dashboards.datasets import (
 __all__ = [  # the spec's whole vocabulary, as before datasets and chart builders got their own modules
     "AGENTS", "DASHBOARDS", "DATASETS", "DEPOSITS", "ESCALATIONS", "FILTER_COLUMNS", "IMPACT", "LEADERSHIP",
     "LEAD_TIME", "LINKS", "OPERATIONS", "PRODUCT", "QA", "SECURITY", "SUPPORT_DRIVEN", "THEME_EXAMPLES",
-    "THEME_GROWTH", "THEME_TICKETS", "THEME_WEEKLY", "TICKETS", "Chart", "Dashboard", "Dataset", "Metric", "bar",
-    "kpi", "line", "pie", "rows_table", "table",
+    "THEME_GROWTH", "THEME_TAXONOMY", "THEME_TICKETS", "THEME_WEEKLY", "TICKETS", "Chart", "Dashboard", "Dataset",
+    "Metric", "bar", "kpi", "line", "pie", "rows_table", "table",
 ]
 
 
@@ -48,18 +49,25 @@ class Dashboard:
         slug: URL slug (``/superset/dashboard/<slug>/``).
         rows: Charts, row by row.
         extra_filters: ``(label, column, dataset)`` select filters beyond date, channel, language, tier.
+        filter_parents: ``(filter label, parent filter label)``: the filter offers only the values under
+            the parent's choice (Superset's cascading filters), e.g. sub-themes of a top-level theme.
     """
 
     title: str
     slug: str
     rows: tuple[tuple[Chart, ...], ...]
     extra_filters: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
+    filter_parents: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
 PRODUCT = Dashboard(
     title="Product insights",
     slug="product-insights",
     rows=(
+        (bar("Top-level themes by tickets", THEME_TICKETS, "top_level_theme", ["tickets"], row_limit=30, width=6),
+         rows_table("Top-level themes and their sub-themes", THEME_TAXONOMY,
+                    ["top_level_theme", "top_level_tickets", "sub_theme", "tickets", "theme_status"], "reading_order",
+                    ascending=True, row_limit=200, width=6)),
         (bar("Top themes by tickets", THEME_TICKETS, "theme_name", ["tickets"], row_limit=15, width=6),
          line("Weekly tickets, top 8 themes", THEME_TICKETS, ["tickets"], ["theme_name"], series_limit=8, width=6)),
         (table("Themes ranked by growth (last 4 weeks vs the 4 before)", THEME_GROWTH, ["theme_name", "theme_status"],
@@ -79,7 +87,9 @@ PRODUCT = Dashboard(
                     "score", row_limit=50, where_true="is_accepted", formats={"score": ".2f"}, width=8),
          pie("Accepted links by how they were found", LINKS, "link_type", "links", width=4, where_true="is_accepted")),
     ),
-    extra_filters=(("Theme", "theme_name", THEME_TICKETS.name),),
+    extra_filters=(("Top-level theme", "top_level_theme", THEME_TICKETS.name),
+                   ("Theme", "theme_name", THEME_TICKETS.name)),
+    filter_parents=(("Theme", "Top-level theme"),),
 )
 
 OPERATIONS = Dashboard(
@@ -139,8 +149,8 @@ LEADERSHIP = Dashboard(
                      "change_pct", "p_value", "is_significant_drop"], "change_pct", ascending=True,
                     formats={"change_pct": "+.0%", "p_value": ".3f", "weekly_tickets_before": ".1f",
                              "weekly_tickets_after": ".1f"}, width=12),),
-        (line("Monthly tickets, top 5 themes", THEME_TICKETS, ["tickets"], ["theme_name"], grain="P1M", series_limit=5,
-              width=12),),
+        (line("Monthly tickets, top 5 top-level themes", THEME_TICKETS, ["tickets"], ["top_level_theme"], grain="P1M",
+              series_limit=5, width=12),),
     ),
 )
 

@@ -17,6 +17,7 @@ import duckdb
 from closedloop.core.errors import ClosedloopError
 from reports.quarters import Quarter
 from reports.records import ImprovementItem, Kpi, ReportData, Security, Source, SupportDriven, ThemeChange
+from reports.taxonomy import theme_groups
 
 LOOP_MARTS = ("fct_support_driven_share", "fct_improvement_impact", "fct_insight_lead_time",
               "fct_theme_backlog_links")
@@ -113,6 +114,12 @@ def load_report_data(warehouse: Path, quarter: Quarter) -> ReportData:
         cite("Theme names and example tickets", "dim_themes, marts.fct_tickets",
              "theme_name, status, representative_ticket_ids; subject, body (redacted)",
              "the themes listed; first representative ticket, English preferred")
+        groups = theme_groups(con, quarter)
+        if groups:
+            cite("Top-level themes and their sub-themes", "fct_theme_group_weekly, marts.dim_theme_groups",
+                 "tickets; group_name; sub-themes: fct_theme_weekly.tickets, dim_themes.parent_theme_id",
+                 f"sum by group and by theme over weeks whose week_start_date is in {quarter.key} or "
+                 f"{quarter.previous.key}")
         security = _security(con, quarter)
         cite("Security interventions", "fct_security_interventions",
              "count(*), is_within_target, minutes_to_intervention, target_minutes, outcome",
@@ -124,7 +131,7 @@ def load_report_data(warehouse: Path, quarter: Quarter) -> ReportData:
                           sla_minutes=sla_minutes, kpis=kpis, history=history,
                           qa_audits=int((qa.get(quarter.key) or {}).get("audits") or 0), rising=rising,
                           declining=declining, security=security, support_driven=support_driven,
-                          sources=sources)
+                          sources=sources, theme_groups=groups)
 
 
 KPI_COLUMNS = (  # name, column of fct_support_quarterly, kind, better

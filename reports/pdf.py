@@ -183,6 +183,16 @@ def _themes(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
     return story
 
 
+def _taxonomy(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Top-level themes with their sub-themes beneath (nothing when the warehouse has no groups)."""
+    if view.taxonomy is None:
+        return []
+    return [KeepTogether([Paragraph("Top-level themes" + _refs(view.taxonomy.refs), st["h2"]),
+                          Paragraph("Each top-level theme gathers related themes; its largest sub-themes are "
+                                    "listed beneath it.", st["note"]),
+                          _table(view.taxonomy, st, [10.2 * cm, 2.2 * cm, 2.2 * cm, 1.8 * cm])]), Spacer(1, 6)]
+
+
 def _security(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
     """Security interventions (with their outcomes) and deposit recoveries."""
     story: list[Any] = [Paragraph("Security interventions and deposit recoveries", st["h2"]),
@@ -213,8 +223,8 @@ def render_pdf(view: ReportView, path: Path) -> None:
     """
     _register_fonts()
     st = _styles()
-    story = [*_opening(view, st), *_support_driven(view, st), *_themes(view, st), *_security(view, st),
-             *_appendix(view, st)]
+    story = [*_opening(view, st), *_support_driven(view, st), *_taxonomy(view, st), *_themes(view, st),
+             *_security(view, st), *_appendix(view, st)]
     d = view.data
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=view.title, author="closedloop",

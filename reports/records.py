@@ -75,6 +75,36 @@ class ThemeChange:
         return self.tickets - self.previous_tickets
 
 
+@dataclass(frozen=True)
+class ThemeLine:
+    """A sub-theme's tickets in the quarter and the previous one."""
+
+    theme_name: str
+    tickets: int
+    previous_tickets: int
+
+
+@dataclass(frozen=True)
+class ThemeGroupChange:
+    """A top-level theme's tickets in the quarter and the previous one, with its largest sub-themes.
+
+    Attributes:
+        group_id: ``dim_theme_groups.theme_group_id``.
+        group_name: Its name.
+        tickets: Tickets in the quarter (sum of its sub-themes).
+        previous_tickets: Tickets in the previous quarter.
+        sub_themes: Its largest sub-themes this quarter.
+        more_sub_themes: How many further sub-themes with tickets are not listed.
+    """
+
+    group_id: str
+    group_name: str
+    tickets: int
+    previous_tickets: int
+    sub_themes: list[ThemeLine]
+    more_sub_themes: int = 0
+
+
 @dataclass
 class ImprovementItem:
     """A shipped, support-driven backlog item (backlog-link marts); ``change_pct`` is a fraction (-0.6 = -60%)."""
@@ -140,6 +170,7 @@ class ReportData:
     security: Security
     support_driven: SupportDriven
     sources: list[Source]
+    theme_groups: list[ThemeGroupChange] = field(default_factory=list)
 
     def kpi(self, name: str) -> Kpi:
         """The KPI called ``name``."""

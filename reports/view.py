@@ -49,6 +49,7 @@ class ReportView:
     support_driven_note: str
     appendix: Table
     notes: list[str] = field(default_factory=list)
+    taxonomy: Table | None = None
 
 
 def _kpi_table(data: ReportData) -> Table:
@@ -68,6 +69,32 @@ def _theme_table(data: ReportData, rising: bool) -> Table:
     rows = [[c.theme_name, c.status, fmt.count(c.previous_tickets), fmt.count(c.tickets), f"{c.change:+d}"]
             for c in changes]
     return Table(header, rows)
+
+
+SUB_THEME_MARK = "  └ "
+"""Prefix of a sub-theme's row under its top-level theme."""
+
+
+def _taxonomy_table(data: ReportData) -> Table | None:
+    """Top-level themes (rows without a mark) with their sub-themes beneath; None without groups.
+
+    A top-level theme whose only sub-theme carries its name gets no sub-theme row.
+    """
+    if not data.theme_groups:
+        return None
+    q = data.quarter
+    rows = []
+    for g in data.theme_groups:
+        rows.append([g.group_name, fmt.count(g.previous_tickets), fmt.count(g.tickets),
+                     f"{g.tickets - g.previous_tickets:+d}"])
+        if [s.theme_name for s in g.sub_themes] == [g.group_name] and not g.more_sub_themes:
+            continue  # a top-level theme that is its one sub-theme: one row says it all
+        rows += [[SUB_THEME_MARK + s.theme_name, fmt.count(s.previous_tickets), fmt.count(s.tickets),
+                  f"{s.tickets - s.previous_tickets:+d}"] for s in g.sub_themes]
+        if g.more_sub_themes:
+            rows.append([f"{SUB_THEME_MARK}and {g.more_sub_themes} more sub-themes", "", "", ""])
+    return Table(["Top-level theme / sub-theme", q.previous.key, q.key, "Change"], rows,
+                 (_source(data, "fct_theme_group_weekly"),))
 
 
 def _source(data: ReportData, mart: str) -> int:
@@ -144,7 +171,7 @@ def build_view(data: ReportData, claims: list[Claim], charts: dict[str, Chart]) 
         data=data, title=f"Support feedback loop: quarterly report {q.key}", claims=claims, charts=charts,
         kpis=_kpi_table(data), rising=_theme_table(data, True), declining=_theme_table(data, False),
         examples=examples, security=security, security_outcomes=outcomes, deposits=deposits, items=items,
-        support_driven_note=note, appendix=appendix,
+        support_driven_note=note, appendix=appendix, taxonomy=_taxonomy_table(data),
         notes=[f"Quarters are calendar quarters (UTC); a ticket counts in the quarter it was solved. "
                f"Changes on counts are relative (%); on rates, percentage points (pp). First response is in "
                f"calendar minutes; the {data.sla_minutes}-minute SLA is judged in business minutes of the "

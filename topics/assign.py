@@ -8,15 +8,21 @@ answer matches what a refit (matched to stable ids) says about the same tickets.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+import duckdb
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from topics.config import TrackConfig
 from topics.fit import nearest_theme
 from topics.records import UNASSIGNED, DocTheme, Theme
+from topics.store import theme_int
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,3 +101,30 @@ def assignment_agreement(daily: np.ndarray, refit: np.ndarray) -> Agreement:
     both = float(np.mean((daily == UNASSIGNED) & (refit == UNASSIGNED)))
     return Agreement(documents=len(daily), same_theme=same, both_unassigned=both,
                      ari=float(adjusted_rand_score(refit, daily)))
+
+
+def record_agreement(con: duckdb.DuckDBPyConnection, daily: dict[str, str | None], refit: dict[str, str | None],
+                      version: str, now: datetime) -> tuple[int, float] | None:
+    """Compare daily assignments with the refit (stable ids) and append a row to ``topics.assignment_agreement``.
+
+    A ticket agrees when the refit gave it the theme the daily assignment did, or when neither gave it
+    one. Tickets no longer resolved (absent from the refit) are left out.
+
+    Returns:
+        (tickets compared, agreement share), or None when no resolved ticket had been assigned daily.
+    """
+    compared = [t for t in daily if t in refit]
+    if not compared:
+        return None
+
+    def as_int(key: str | None) -> int:
+        return theme_int(key) if key is not None else UNASSIGNED
+
+    measured = assignment_agreement(np.array([as_int(daily[t]) for t in compared]),
+                                    np.array([as_int(refit[t]) for t in compared]))
+    agreeing = round((measured.same_theme + measured.both_unassigned) * measured.documents)
+    share = agreeing / measured.documents
+    con.execute("INSERT INTO topics.assignment_agreement VALUES (?, ?, ?, ?, ?)",
+                [version, now, measured.documents, agreeing, share])
+    log.info(f"themes: the refit agreed with {agreeing:,} of {measured.documents:,} daily assignments ({share:.1%})")
+    return measured.documents, share

@@ -14,7 +14,8 @@ Each run:
 3. after a refit, gives each new theme the id (and human name) of the old theme it matches, and
    records new, kept, split, merged and retired ids in ``topics.theme_lineage``, and how many tickets
    assigned daily since the previous fit kept their theme in ``topics.assignment_agreement``;
-4. writes ``topics.themes``, ``topics.ticket_themes`` and ``topics.ticket_languages``.
+4. writes ``topics.themes``, ``topics.ticket_themes``, ``topics.ticket_languages`` and, after a refit,
+   the top-level groups and each theme's parent (:mod:`topics.theme_groups`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from topics.assign import record_agreement
 from topics.config import TopicConfig
 from topics.edits import edited_after, merged_away_themes
 from topics.embed import CachedEmbeddings, Embedder, default_model_id, embed_with_cache, make_embedder
@@ -40,7 +42,7 @@ from topics.fit import fit_themes, keep_text, nearest_theme
 from topics.glossary import embedding_inputs
 from topics.language import detect_languages
 from topics.records import Theme
-from topics.store import ensure_schema
+from topics.store import ensure_schema, theme_int, theme_key
 from topics.text import ticket_text
 
 log = logging.getLogger("closedloop.themes")
@@ -113,15 +115,6 @@ class ThemeRunReport:
                 f"{agreement} in {self.seconds:.1f}s")
 
 
-def theme_key(theme_id: int) -> str:
-    """The warehouse id of a theme (``T0007``)."""
-    return f"T{theme_id:04d}"
-
-
-def _theme_int(key: str) -> int:
-    return int(key.lstrip("T"))
-
-
 @dataclass
 class _Run:
     """What one call works on: the connection, settings, tickets and the themes before it."""
@@ -176,6 +169,7 @@ def update_themes(con: duckdb.DuckDBPyConnection, tickets: Sequence[TicketText],
     else:
         run.report.themes = sum(1 for t in run.old.values() if t.kind == "theme")
         run.report.model_version = next(iter(run.old.values())).model_version
+    _update_groups(run)
     run.report.outlier_share = _outlier_share(con, len(run.ids))
     run.report.low_information = int((con.execute(
         "SELECT count(*) FROM topics.ticket_themes JOIN topics.themes USING (theme_id) WHERE theme_kind = "
@@ -252,6 +246,14 @@ def _read_themes(con: duckdb.DuckDBPyConnection) -> dict[str, StoredTheme]:
             for r in rows}
 
 
+def _update_groups(run: _Run) -> None:
+    """After a refit (or when themes have no groups yet), rebuild the top-level groups (``topics.theme_groups``)."""
+    from topics.theme_groups import groups_missing, update_theme_groups
+
+    if run.report.mode == "fit" or groups_missing(run.con):
+        update_theme_groups(run.con, run.report.model_version, say=run.say)
+
+
 def _stale(fitted: datetime | None, days: int) -> bool:
     return fitted is None or (datetime.now() - fitted).days >= days
 
@@ -300,7 +302,7 @@ def _insert_assignments(con: duckdb.DuckDBPyConnection, ticket_ids: list[str], t
 
 
 def _previous_themes(old: dict[str, StoredTheme]) -> list[Theme]:
-    return [Theme(theme_id=_theme_int(k), size=0, label=t.label or "", keywords=t.keywords,
+    return [Theme(theme_id=theme_int(k), size=0, label=t.label or "", keywords=t.keywords,
                   representative_docs=(), representative_texts=(), centroid=t.centroid,
                   human_name=t.human_name, ignored=t.is_ignored, kind=t.kind)
             for k, t in old.items() if t.centroid is not None]
@@ -324,10 +326,10 @@ def _refit(run: _Run, vectors: np.ndarray, languages: list[str], vectors_id: str
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE assigned_by = 'assign'").fetchall())
     result = fit_themes(run.texts, vectors, run.cfg, languages=languages, redact=run.redact,
                         embed_names=lambda phrases: embed_with_cache(run.con, phrases, embedder).vectors)
-    previous_docs = {r[0]: _theme_int(r[1]) for r in con.execute(
+    previous_docs = {r[0]: theme_int(r[1]) for r in con.execute(
         "SELECT ticket_id, theme_id FROM topics.ticket_themes WHERE theme_id IS NOT NULL").fetchall()}
     retired_max = con.execute("SELECT max(theme_id) FROM topics.themes").fetchone()
-    next_id = _theme_int(retired_max[0]) + 1 if retired_max and retired_max[0] else None
+    next_id = theme_int(retired_max[0]) + 1 if retired_max and retired_max[0] else None
     edits = load_edits(con)
     previous = _previous_themes(run.old) + merged_away_themes(con, edits, set(run.old))
     matched = match_themes(previous, result, run.cfg.track, previous_docs=previous_docs, doc_keys=ids, next_id=next_id)
@@ -339,7 +341,7 @@ def _refit(run: _Run, vectors: np.ndarray, languages: list[str], vectors_id: str
     _write_themes(run, edited.result.themes, version, now, vectors_id)
     themes = [theme_key(a) if a >= 0 else None for a in edited.result.assignments.tolist()]
     _insert_assignments(con, ids, themes, [float(p) for p in edited.result.probabilities], version, "fit")
-    agreement = _record_agreement(con, daily, dict(zip(ids, themes, strict=True)), version, now)
+    agreement = record_agreement(con, daily, dict(zip(ids, themes, strict=True)), version, now)
     counts: dict[str, int] = {}
     for edge in matched.lineage:
         con.execute("INSERT INTO topics.theme_lineage VALUES (?, ?, ?, ?, ?, ?)",
@@ -366,33 +368,3 @@ def _write_themes(run: _Run, themes: Sequence[Theme], version: str, now: datetim
     run.con.executemany("INSERT INTO topics.themes (theme_id, label, human_name, keywords, representative_ticket_ids, "
                         "size, is_ignored, model_version, created_at, updated_at, centroid, is_retired, "
                         "embed_model_id, theme_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-def _record_agreement(con: duckdb.DuckDBPyConnection, daily: dict[str, str | None], refit: dict[str, str | None],
-                      version: str, now: datetime) -> tuple[int, float] | None:
-    """Compare daily assignments with the refit (stable ids) and append a row to ``topics.assignment_agreement``.
-
-    A ticket agrees when the refit gave it the theme the daily assignment did, or when neither gave it
-    one. Tickets no longer resolved (absent from the refit) are left out.
-
-    Returns:
-        (tickets compared, agreement share), or None when no resolved ticket had been assigned daily.
-    """
-    from topics.assign import assignment_agreement
-    from topics.records import UNASSIGNED
-
-    compared = [t for t in daily if t in refit]
-    if not compared:
-        return None
-
-    def as_int(key: str | None) -> int:
-        return _theme_int(key) if key is not None else UNASSIGNED
-
-    measured = assignment_agreement(np.array([as_int(daily[t]) for t in compared]),
-                                    np.array([as_int(refit[t]) for t in compared]))
-    agreeing = round((measured.same_theme + measured.both_unassigned) * measured.documents)
-    share = agreeing / measured.documents
-    con.execute("INSERT INTO topics.assignment_agreement VALUES (?, ?, ?, ?, ?)",
-                [version, now, measured.documents, agreeing, share])
-    log.info(f"themes: the refit agreed with {agreeing:,} of {measured.documents:,} daily assignments ({share:.1%})")
-    return measured.documents, share

@@ -4,6 +4,8 @@ A refit's themes are matched one-to-one to the existing themes by Hungarian assi
 combined similarity (centroid cosine and keyword Jaccard). Matched themes keep their id, human
 name and ignore flag; the rest get new ids. When the documents of both fits are known (by a stable
 document key such as the ticket id), their overlap records splits and merges as lineage edges.
+Top-level theme groups (:mod:`topics.taxonomy`) keep their ids the same way, matched by the fine
+themes they share (:func:`match_groups`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from scipy.optimize import linear_sum_assignment
 
 from topics.config import TrackConfig
 from topics.records import UNASSIGNED, FitResult, Theme
+from topics.taxonomy import TaxonomyConfig, ThemeGroup
 
 LineageKind = Literal["continued", "split", "merge", "new", "retired"]
 
@@ -153,3 +156,53 @@ def _lineage(previous: Sequence[Theme], result: FitResult, mapping: Mapping[int,
     edges += [LineageEdge(None, new_ids[j], "new", 1.0) for j in range(len(new_ids)) if not linked[:, j].any()]
     edges += [LineageEdge(old_ids[i], None, "retired", 0.0) for i in range(len(old_ids)) if not linked[i].any()]
     return tuple(edges)
+
+
+def _group_similarity(old: Sequence[ThemeGroup], new: Sequence[ThemeGroup], weights: Mapping[int, float],
+                      overlap_weight: float) -> np.ndarray:
+    """``overlap_weight * weighted member Jaccard + (1 - overlap_weight) * centroid cosine`` per old/new pair."""
+    sims = np.zeros((len(old), len(new)))
+    for i, o in enumerate(old):
+        for j, n in enumerate(new):
+            left, right = set(o.member_ids), set(n.member_ids)
+            union = sum(weights.get(t, 1.0) for t in left | right)
+            jaccard = sum(weights.get(t, 1.0) for t in left & right) / union if union else 0.0
+            cosine = float(np.dot(o.centroid, n.centroid))
+            sims[i, j] = overlap_weight * jaccard + (1.0 - overlap_weight) * cosine
+    return sims
+
+
+def match_groups(previous: Sequence[ThemeGroup], groups: Sequence[ThemeGroup], config: TaxonomyConfig | None = None,
+                 *, weights: Mapping[int, float] | None = None, next_id: int | None = None) -> tuple[ThemeGroup, ...]:
+    """Give a new taxonomy's groups the ids of the existing groups they continue.
+
+    Fine theme ids are already stable (:func:`match_themes`), so a group continues the old group
+    that shares most of its members (weighted by theme size) and points the same way; the pairs are
+    chosen one to one by Hungarian assignment, above ``config.match_threshold``.
+
+    Args:
+        previous: Existing groups (stable ids, member theme ids).
+        groups: The new groups (their own ids).
+        config: Threshold and the weight of member overlap.
+        weights: Fine theme id to its size (default 1 each).
+        next_id: First id for new groups (default: one past the largest id in ``previous``).
+
+    Returns:
+        The new groups with stable ids, in the order given.
+    """
+    config = config or TaxonomyConfig()
+    sims = _group_similarity(previous, groups, weights or {}, config.overlap_weight)
+    mapping: dict[int, int] = {}
+    if sims.size:
+        rows, cols = linear_sum_assignment(-sims)
+        for i, j in zip(rows, cols, strict=True):
+            if sims[i, j] >= config.match_threshold:
+                mapping[j] = previous[i].group_id
+    counter = next_id if next_id is not None else max((g.group_id for g in previous), default=-1) + 1
+    out = []
+    for j, group in enumerate(groups):
+        if j not in mapping:
+            mapping[j] = counter
+            counter += 1
+        out.append(ThemeGroup(mapping[j], group.label, group.size, group.centroid, group.member_ids))
+    return tuple(out)

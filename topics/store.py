@@ -51,6 +51,13 @@ SCHEMA_DDL: tuple[str, ...] = (
 )""",
     # A split-off edit may list the tickets it moves (a JSON array of ticket ids) instead of a pattern.
     "ALTER TABLE topics.theme_edits ADD COLUMN IF NOT EXISTS ticket_ids VARCHAR",
+    # Top-level themes (topics.taxonomy): one row per group id ever issued, latest state; member themes
+    # point to theirs through topics.themes.parent_group_id (null for the low-information bucket).
+    """CREATE TABLE IF NOT EXISTS topics.theme_groups (
+  group_id VARCHAR, label VARCHAR, size BIGINT, member_theme_ids VARCHAR, centroid FLOAT[], model_version VARCHAR,
+  created_at TIMESTAMP, updated_at TIMESTAMP, is_retired BOOLEAN
+)""",
+    "ALTER TABLE topics.themes ADD COLUMN IF NOT EXISTS parent_group_id VARCHAR",
 )
 """Statements that create the schema and its tables (idempotent)."""
 
@@ -74,3 +81,18 @@ def ensure_cache_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create only ``topics.embedding_cache`` (a cache file holds nothing else)."""
     for statement in CACHE_DDL:
         con.execute(statement)
+
+
+def theme_key(theme_id: int) -> str:
+    """The warehouse id of a theme (``T0007``)."""
+    return f"T{theme_id:04d}"
+
+
+def theme_int(key: str) -> int:
+    """The theme id of a warehouse id (``T0007`` -> 7)."""
+    return int(key.lstrip("T"))
+
+
+def group_key(group_id: int) -> str:
+    """The warehouse id of a top-level theme group (``G0003``)."""
+    return f"G{group_id:04d}"

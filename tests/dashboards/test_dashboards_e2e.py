@@ -13,6 +13,7 @@ a table with at least one body row; no loading indicator is left; and it shows n
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -341,3 +342,44 @@ def test_a_viewer_follows_a_row_to_the_help_desk_or_the_tracker(superset: dict[s
 
     _wait(linked, 180, f"links in {chart}")
     assert all(href == address.format(text) for href, text in links), links[:3]
+
+
+ROWS_IN_CHART = """
+const holder = Array.from(document.querySelectorAll("[data-test='chart-grid-component']"))
+  .find(h => h.innerText.startsWith(arguments[0]));
+return holder ? Array.from(holder.querySelectorAll("table tbody tr"))
+                  .map(tr => Array.from(tr.querySelectorAll("td")).map(td => td.innerText.trim()))
+              : [];
+"""
+
+
+def test_a_viewer_reads_the_top_level_themes_with_their_sub_themes_beneath(superset: dict[str, Any],
+                                                                           browser: Any) -> None:
+    """The taxonomy table lists every top-level theme of the serving marts, each sub-theme under its own parent."""
+    import itertools
+
+    import duckdb
+
+    with duckdb.connect(str(superset["settings"].serving_warehouse), read_only=True) as con:
+        pairs = sorted(con.execute("select g.group_name, th.theme_name from marts.dim_themes as th join "
+                                   "marts.dim_theme_groups as g on g.theme_group_id = th.parent_theme_id").fetchall())
+    assert pairs, "the demo run wrote no top-level themes"
+    browser.get(f"{superset['url']}/superset/dashboard/product-insights/")
+    rows: list[list[str]] = []
+
+    def listed() -> bool:
+        rows[:] = browser.execute_script(ROWS_IN_CHART, "Top-level themes and their sub-themes")
+        return len(rows) == len(pairs)
+
+    _wait(listed, 180, "the top-level themes table")
+    assert sorted((r[0], r[2]) for r in rows) == pairs
+    blocks = [group for group, _ in itertools.groupby(r[0] for r in rows)]
+    assert len(blocks) == len(set(blocks)), blocks  # each top-level theme's sub-themes are listed together
+
+
+def test_the_theme_filter_offers_the_sub_themes_of_the_chosen_top_level_theme(superset: dict[str, Any]) -> None:
+    api = client(superset["url"], "admin", ADMIN_PASSWORD)
+    found = api.get(f"{superset['url']}/api/v1/dashboard/product-insights").json()["result"]
+    filters = {f["name"]: f for f in json.loads(found["json_metadata"])["native_filter_configuration"]}
+    assert filters["Theme"]["cascadeParentIds"] == [filters["Top-level theme"]["id"]]
+    assert filters["Top-level theme"]["targets"][0]["column"]["name"] == "top_level_theme"

@@ -41,6 +41,9 @@ def _redact(text: str) -> str:
                      description="How theme ids carried over between refits (topics.theme_lineage)."),
         dg.AssetSpec("topics_ticket_languages", deps=["raw_tickets"], group_name="topics",
                      kinds={"python", "duckdb"}, description="Each ticket's detected language."),
+        dg.AssetSpec("topics_theme_groups", deps=["raw_tickets", "review_theme_edits"], group_name="topics",
+                     kinds={"python", "duckdb"},
+                     description="Top-level theme groups and each theme's parent (topics.theme_groups)."),
     ],
     name="ticket_themes",
     pool=WAREHOUSE_POOL,
@@ -59,7 +62,8 @@ def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
                 "assignment_agreement": (dg.MetadataValue.null() if report.assignment_agreement is None
                                          else round(report.assignment_agreement, 4)),
                 "assignment_compared": report.assignment_compared}
-    for key in ("topics_themes", "topics_ticket_themes", "topics_theme_lineage", "topics_ticket_languages"):
+    for key in ("topics_themes", "topics_ticket_themes", "topics_theme_lineage", "topics_ticket_languages",
+                "topics_theme_groups"):
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
 

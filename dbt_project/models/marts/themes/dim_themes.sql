@@ -4,6 +4,8 @@
   4 weeks; resolved = no tickets in the last 4 weeks; declining = last 4 weeks below half the
   4-week average of the 8 weeks before; active otherwise. Impact = how much the overall metric
   would change without the theme's tickets (overall minus the metric over all other tickets).
+  parent_theme_id is the theme's top-level group (dim_theme_groups); null for the low-information
+  bucket.
 #}
 with
 
@@ -17,6 +19,12 @@ themes as (
 
     select * from {{ ref('stg_topics__themes') }}
     where not is_ignored
+
+),
+
+theme_groups as (
+
+    select * from {{ ref('stg_topics__theme_groups') }}
 
 ),
 
@@ -71,6 +79,8 @@ final as (
     select
         themes.theme_id,
         themes.theme_name,
+        themes.parent_group_id as parent_theme_id,
+        theme_groups.group_name as parent_theme_name,
         themes.machine_label,
         themes.keywords,
         themes.representative_ticket_ids,
@@ -97,6 +107,8 @@ final as (
     from themes
     inner join per_theme
         on themes.theme_id = per_theme.theme_id
+    left join theme_groups
+        on themes.parent_group_id = theme_groups.theme_group_id
     cross join overall
 
 )

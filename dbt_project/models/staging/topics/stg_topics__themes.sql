@@ -19,6 +19,7 @@ renamed as (
         coalesce(is_ignored, false) as is_ignored,
         coalesce(theme_kind, 'theme') as theme_kind,
         model_version,
+        parent_group_id,
         created_at as theme_created_at,
         updated_at as theme_updated_at
 
