@@ -346,10 +346,11 @@ def load_account_file(con: duckdb.DuckDBPyConnection, entity: str, path: Path) -
     seen: dict[str, Entry] = {}
     for entry in entries:
         for row in entry.rows:
-            if row[key] in seen and seen[row[key]] is not entry:
-                seen[row[key]].error = EntryError(key, f"{row[key]!r} is given again on line {entry.line}")
-                seen[row[key]].rows = []
-            seen[row[key]] = entry
+            name = str(row[key]).lower() if entity == "group_tiers" else row[key]  # groups match ignoring case
+            if name in seen and seen[name] is not entry:
+                seen[name].error, seen[name].rows = EntryError(key, f"{row[key]!r} is given again on line "
+                                                                    f"{entry.line}"), []
+            seen[name] = entry
     con.execute("BEGIN TRANSACTION")
     con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source])
     con.execute("DELETE FROM raw.quarantine WHERE entity = ? AND source_file = ?", [entity, source])
@@ -374,8 +375,7 @@ def load_account_file(con: duckdb.DuckDBPyConnection, entity: str, path: Path) -
 def load_account(con: duckdb.DuckDBPyConnection, entity: str, files: list[Path]) -> dict[str, Any]:
     """Load ``entity`` from the account section of each file: the counts of an ``EntityReport``.
 
-    No file, or no section for the entity, loads nothing and warns of nothing: the account's
-    configuration is optional, and dbt then reads the package's seeds.
+    No file, or no section for the entity, loads nothing and warns of nothing: dbt reads the seeds.
     """
     started, table = time.perf_counter(), f"raw.{entity}"
     counts: dict[str, Any] = {"rows_valid": 0, "rows_quarantined": 0, "reasons": {}}

@@ -164,3 +164,13 @@ def test_only_the_sections_the_account_sets_replace_the_help_desk_s_exports(tmp_
     assert (config["schedules"].connector, config["schedules"].files) == ("account", ("closedloop-sources.yml",))
     assert (config["schedule_holidays"].connector, config["sla_policies"].connector) == ("account", "zendesk")
     assert load_config(None)["schedules"].connector == "zendesk"
+
+
+def test_a_group_put_in_two_tiers_keeps_the_later_and_quarantines_the_earlier(export_dir: Path,
+                                                                               warehouse: Path) -> None:
+    reports = _load(export_dir, warehouse, "account:\n  tiers:\n    l1: {groups: [Front line, Night desk]}\n"
+                                           "    vip: {groups: [front line]}\n")
+    assert (reports["group_tiers"].rows_valid, reports["group_tiers"].rows_quarantined) == (1, 1)
+    assert _rows(warehouse, "SELECT group_name, tier FROM raw.group_tiers") == [("front line", "vip")]
+    assert _rows(warehouse, "SELECT source_line, field, reason FROM raw.quarantine") == [
+        (3, "group_name", "'front line' is given again on line 4")]
