@@ -4,7 +4,9 @@
   each public comment from agents"). Every public human-agent comment counts, the opening
   comment of an agent-created ticket included (it is an update the customer sees); internal
   notes, the bot and end users do not. Comments before the ticket's creation are ignored, as
-  for the first reply. A ticket with fewer than two such comments has no gap.
+  for the first reply. A ticket with fewer than two such comments has no gap. When no SLA
+  policy in force has an update target, no gap is listed (nothing would read it, and the
+  clocks of every gap cost a build time).
 
   A view: int_ticket_clock_segments_listed reads it once.
 #}
@@ -14,6 +16,10 @@ with
 tickets as (
 
     select ticket_id, created_at from {{ ref('stg_helpdesk__tickets') }}
+    where exists (
+        select 1 from {{ ref('int_sla_policies_resolved') }}
+        where metric in ('periodic_update_time', 'pausable_update_time')
+    )
 
 ),
 
