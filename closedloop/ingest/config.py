@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from closedloop.core.errors import ConfigError
+from closedloop.ingest.account import account_specs
 from closedloop.ingest.schema import ENTITIES
 
 ZENDESK_CUSTOM_FIELDS: dict[str, int] = {
@@ -84,6 +85,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                           "files": ["zendesk/schedule_holidays*.jsonl", "zendesk/schedule_holidays*.json"]},
     "sla_policies": {"connector": "zendesk", "files": ["zendesk/sla_policies*.jsonl", "zendesk/sla_policies*.json"]},
     "backlog_items": {"connector": "jira", "files": ["jira/*.json"]},
+    "group_tiers": {"connector": "account", "files": ["closedloop-sources.yml"]},
     "qa_audits": {
         "connector": "generic",
         "files": ["qa/*.csv"],
@@ -102,7 +104,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 
-CONNECTORS = ("zendesk", "jira", "generic")
+CONNECTORS = ("zendesk", "jira", "generic", "account")
 
 
 def load_config(path: Path | None = None) -> dict[str, SourceSpec]:
@@ -119,6 +121,9 @@ def load_config(path: Path | None = None) -> dict[str, SourceSpec]:
         for name, spec in user.items():
             if name == "zendesk":
                 zendesk_fields.update((spec or {}).get("custom_fields", {}))
+                continue
+            if name == "account":  # the account's own tiers, schedules and SLA policies: ingest/account.py
+                raw.update(account_specs(path.name, spec))
                 continue
             if name not in ENTITIES:
                 raise ConfigError(f"{path}: unknown entity {name!r} (expected one of {', '.join(ENTITIES)})")

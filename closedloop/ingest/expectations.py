@@ -120,6 +120,8 @@ SUITES: dict[str, list[Rule]] = {
     "schedule_holidays": [Rule("ExpectColumnValuesToBeUnique", {"column": "holiday_id"}),
                           Rule("ExpectColumnValuesToNotBeNull", {"column": "schedule_id"})],
     "sla_policies": [Rule("ExpectColumnValuesToBeUnique", {"column": "policy_id"})],
+    "group_tiers": [Rule("ExpectColumnValuesToBeUnique", {"column": "group_name"}),
+                    Rule("ExpectColumnValuesToNotBeNull", {"column": "tier"})],
 }
 
 

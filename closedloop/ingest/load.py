@@ -25,6 +25,7 @@ import pyarrow as pa
 from closedloop.core.errors import UnreadableFileError
 from closedloop.core.warehouse import connect
 from closedloop.core.warehouse import cursor as second_cursor
+from closedloop.ingest.account import load_account
 from closedloop.ingest.config import SourceSpec, load_config
 from closedloop.ingest.connectors import mapping_sql, record_sql
 from closedloop.ingest.readers import Batch, read_ahead, read_batches
@@ -35,7 +36,7 @@ log = logging.getLogger("closedloop.ingest")
 
 #: Loading order: dimensions first, then facts.
 LOAD_ORDER = ("groups", "agents", "tickets", "ticket_events", "satisfaction_ratings", "qa_audits", "backlog_items",
-              "schedules", "schedule_holidays", "sla_policies")
+              "schedules", "schedule_holidays", "sla_policies", "group_tiers")
 
 
 @dataclass
@@ -178,6 +179,9 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
     Raises:
         UnreadableFileError: A file cannot be read at all.
     """
+    if spec.connector == "account":  # the account's own configuration (closedloop/ingest/account.py)
+        files = [p for p in find_files(spec, data_dirs) if p.is_file()]
+        return EntityReport(entity=spec.entity, files=files, **load_account(con, spec.entity, files))
     started = time.perf_counter()
     entity = ENTITIES[spec.entity]
     report = EntityReport(entity=spec.entity, files=find_files(spec, data_dirs))

@@ -319,10 +319,23 @@ SLA_POLICIES = Entity(
     ),
 )
 
+GROUP_TIERS = Entity(
+    name="group_tiers",
+    key="group_name",
+    version=None,
+    description="One row per help-desk group the account's configuration puts in a support tier "
+                "(closedloop-sources.yml, account: tiers).",
+    columns=(
+        Column("group_name", required=True),
+        Column("tier", required=True, description="A tier of the dbt seed support_tiers."),
+        Column("schedule_id", description="The schedule (id or name) the tier works; empty: the seed's."),
+    ),
+)
+
 ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (TICKETS, TICKET_EVENTS, SATISFACTION_RATINGS, QA_AUDITS, BACKLOG_ITEMS, AGENTS, GROUPS,
-              SCHEDULES, SCHEDULE_HOLIDAYS, SLA_POLICIES)
+              SCHEDULES, SCHEDULE_HOLIDAYS, SLA_POLICIES, GROUP_TIERS)
 }
 
 BOOKKEEPING = (

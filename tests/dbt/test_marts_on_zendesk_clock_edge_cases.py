@@ -11,10 +11,15 @@ The tickets (all times UTC; Monday 4 March 2024 unless said):
 * 203, in L1 on Tuesday 5 March: new, open, pending, open, on-hold, open, solved at 11:00,
   reopened on Wednesday at 09:00 and solved again at 09:20, then closed. Admin a2 answers the
   customer's second message 15 minutes after it.
+
+One exported SLA policy applies to all three, with a target on every metric fct_sla_events
+measures: first reply 10 business minutes, next reply 10, periodic and pausable update 30,
+requester wait 120 and agent work 50 calendar minutes.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,12 @@ from typing import Any
 import pytest
 
 pytestmark = pytest.mark.slow
+
+POLICY_METRICS = [
+    {"priority": "normal", "metric": metric, "target": target, "business_hours": metric == "first_reply_time"}
+    for metric, target in (("first_reply_time", 10), ("next_reply_time", 10), ("periodic_update_time", 30),
+                           ("pausable_update_time", 30), ("requester_wait_time", 120), ("agent_work_time", 50))
+]
 
 
 def edge_case_rows() -> dict[str, list[dict[str, Any]]]:
@@ -86,16 +97,24 @@ def edge_case_rows() -> dict[str, list[dict[str, Any]]]:
         ],
         "tickets": tickets,
         "ticket_events": events,
+        "sla_policies": [{"policy_id": "80", "title": "Everything", "position": 1,
+                          "filter": json.dumps({"all": [], "any": []}), "policy_metrics": json.dumps(POLICY_METRICS)}],
     }
 
 
 @pytest.fixture(scope="module")
-def tickets(tmp_path_factory: pytest.TempPathFactory, raw_warehouse: Callable[..., Path],
-            dbt_build: Callable[..., str], mart: Callable[..., list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """fct_tickets rows by ticket id, after a ``dbt build`` of the edge-case tickets."""
+def warehouse(tmp_path_factory: pytest.TempPathFactory, raw_warehouse: Callable[..., Path],
+              dbt_build: Callable[..., str]) -> Path:
+    """The warehouse after a ``dbt build`` of the edge-case tickets."""
     work = tmp_path_factory.mktemp("clock_edge_cases")
     warehouse = raw_warehouse(work / "warehouse.duckdb", edge_case_rows())
     dbt_build(warehouse, work)
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def tickets(warehouse: Path, mart: Callable[..., list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """fct_tickets rows by ticket id."""
     return {row["ticket_id"]: row for row in mart(warehouse, "select * from marts.fct_tickets")}
 
 
@@ -133,3 +152,28 @@ def test_an_admins_reply_ends_the_next_reply_clock(tickets: dict[str, dict[str, 
     t = tickets["203"]
     assert (t["first_response_minutes"], t["next_reply_minutes"], t["next_reply_business_minutes"]) == (
         4.0, 15.0, 15.0)
+
+
+def test_sla_events_give_each_metric_s_minutes_and_outcome(warehouse: Path,
+                                                          mart: Callable[..., list[dict[str, Any]]]) -> None:
+    """201's only gap runs from the opening comment to the reply; 203's from 09:04 to the admin's 09:45
+    reply: 41 minutes, of which 26 pending (the pausable clock counts 15). 202 had no agent comment."""
+    rows = mart(warehouse, "select ticket_id, metric, elapsed_minutes, sla_status from marts.fct_sla_events")
+    assert {(r["ticket_id"], r["metric"]): (r["elapsed_minutes"], r["sla_status"]) for r in rows} == {
+        ("201", "first_reply_time"): (150.0, "breached"),
+        ("201", "periodic_update_time"): (150.0, "breached"),
+        ("201", "pausable_update_time"): (150.0, "breached"),
+        ("201", "requester_wait_time"): (180.0, "breached"),
+        ("201", "agent_work_time"): (180.0, "breached"),
+        ("202", "first_reply_time"): (None, "not_applicable"),
+        ("202", "periodic_update_time"): (None, "not_applicable"),
+        ("202", "pausable_update_time"): (None, "not_applicable"),
+        ("202", "requester_wait_time"): (120.0, "met"),
+        ("202", "agent_work_time"): (120.0, "breached"),
+        ("203", "first_reply_time"): (4.0, "met"),
+        ("203", "next_reply_time"): (15.0, "breached"),
+        ("203", "periodic_update_time"): (41.0, "breached"),
+        ("203", "pausable_update_time"): (15.0, "met"),
+        ("203", "requester_wait_time"): (114.0, "met"),
+        ("203", "agent_work_time"): (54.0, "breached"),
+    }

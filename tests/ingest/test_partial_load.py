@@ -115,6 +115,6 @@ def test_the_ingest_command_exits_non_zero_naming_the_file_when_the_load_is_part
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"closedloop: raw_tickets: cannot read {export_dir / 'zendesk/tickets.jsonl'}: is a folder")
-    assert "partial load: 9 of 10 tables loaded" in line
+    assert "partial load: 10 of 11 tables loaded" in line
     with duckdb.connect(str(tmp_path / "home/warehouse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM raw.groups").fetchone() == (1,)

@@ -32,6 +32,7 @@ NOT_FREE_TEXT: dict[str, set[str]] = {
     "schedules": {"schedule_id", "name", "time_zone", "intervals"},
     "schedule_holidays": {"holiday_id", "schedule_id", "name"},
     "sla_policies": {"policy_id", "title", "filter", "policy_metrics"},
+    "group_tiers": {"group_name", "tier", "schedule_id"},  # the account's own configuration
 }
 
 

@@ -6,12 +6,28 @@ groups as (
 
 ),
 
+-- The account's own tiers (closedloop-sources.yml, account: tiers) when it sets any, else the seed:
+-- all or nothing, as for schedules and SLA policies.
+account_tiers as (
+
+    select group_name, tier from {{ ref('stg_helpdesk__group_tiers') }}
+
+),
+
 group_tiers as (
 
     select
         lower(trim(group_name)) as group_name_key,
         tier
+    from account_tiers
+
+    union all
+
+    select
+        lower(trim(group_name)) as group_name_key,
+        tier
     from {{ ref('group_tiers') }}
+    where not exists (select 1 from account_tiers)
 
 ),
 

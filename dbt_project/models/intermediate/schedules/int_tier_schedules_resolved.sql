@@ -1,5 +1,6 @@
 {#
-  The schedule each tier works: support_tiers.schedule_id names a schedule in force by its id
+  The schedule each tier works: the account's configuration (closedloop-sources.yml, account:
+  tiers: schedule) or else support_tiers.schedule_id names a schedule in force by its id
   or by its name (ignoring case and surrounding spaces). A tier that names none, or a schedule
   that is not in force (the seed's ids once the help desk's schedules are exported), works the
   default schedule, as a Zendesk ticket no trigger gave a schedule does. is_default_schedule
@@ -7,9 +8,23 @@
 #}
 with
 
+account_schedules as (
+
+    select tier, min(schedule_id) as schedule_id
+    from {{ ref('stg_helpdesk__group_tiers') }}
+    where schedule_id is not null
+    group by tier
+
+),
+
 tiers as (
 
-    select tier, schedule_id as configured_schedule from {{ ref('support_tiers') }}
+    select
+        support_tiers.tier,
+        coalesce(account_schedules.schedule_id, support_tiers.schedule_id) as configured_schedule
+    from {{ ref('support_tiers') }} as support_tiers
+    left join account_schedules
+        on support_tiers.tier = account_schedules.tier
 
 ),
 

@@ -9,6 +9,9 @@
     agent_work        each finished period in new or open (int_ticket_status_periods_sequenced)
     agent_wait        each finished period in pending
     on_hold           each finished period in on-hold
+    periodic_update   each gap between two public human-agent comments (int_ticket_update_gaps_listed),
+                      without the time the ticket was solved in between
+    pausable_update   the same, without the time it was pending either
 
   Nothing pauses a clock except the owning tier's closed hours. A clock whose end has not
   happened (no reply yet, not resolved) is not listed.
@@ -43,6 +46,53 @@ responses as (
 periods as (
 
     select * from {{ ref('int_ticket_tier_periods_sequenced') }}
+
+),
+
+update_gaps as (
+
+    select * from {{ ref('int_ticket_update_gaps_listed') }}
+
+),
+
+all_status_periods as (
+
+    select ticket_id, status, period_started_at, period_ended_at
+    from {{ ref('int_ticket_status_periods_sequenced') }}
+
+),
+
+-- The periodic update clock runs through a gap except while the ticket is solved (Zendesk
+-- stops every SLA clock at the solve); the pausable one also pauses while it is pending.
+update_clocks as (
+
+    select
+        update_gaps.ticket_id,
+        update_clocks_named.clock_name,
+        case
+            when all_status_periods.period_started_at > update_gaps.gap_started_at
+                then all_status_periods.period_started_at
+            else update_gaps.gap_started_at
+        end as clock_start_at,
+        case
+            when all_status_periods.period_ended_at is not null
+                and all_status_periods.period_ended_at < update_gaps.gap_ended_at
+                then all_status_periods.period_ended_at
+            else update_gaps.gap_ended_at
+        end as clock_end_at
+    from update_gaps
+    inner join all_status_periods
+        on update_gaps.ticket_id = all_status_periods.ticket_id
+        and all_status_periods.period_started_at < update_gaps.gap_ended_at
+        and (all_status_periods.period_ended_at is null
+            or all_status_periods.period_ended_at > update_gaps.gap_started_at)
+    inner join (
+        select 'periodic_update' as clock_name
+        union all
+        select 'pausable_update' as clock_name
+    ) as update_clocks_named
+        on all_status_periods.status not in ('solved', 'closed')
+        and (update_clocks_named.clock_name = 'periodic_update' or all_status_periods.status <> 'pending')
 
 ),
 
@@ -109,6 +159,12 @@ clocks as (
         period_started_at as clock_start_at,
         period_ended_at as clock_end_at
     from status_periods
+
+    union all
+
+    select ticket_id, clock_name, clock_start_at, clock_end_at
+    from update_clocks
+    where clock_end_at > clock_start_at
 
 ),
 

@@ -12,7 +12,15 @@
   minutes; achieved_at is when the clock stopped (the reply, or the final resolution). A metric
   whose clock has not stopped is 'active' on an unresolved ticket (no elapsed time: the marts
   hold no "now") and 'not_applicable' on a resolved one (solved without a reply, or a next
-  reply never asked for). periodic_update_time and pausable_update_time are not measured.
+  reply never asked for).
+
+    periodic_update_time  the longest gap between two public human-agent comments, without the
+                          time the ticket was solved in between (int_ticket_update_gaps_measured)
+    pausable_update_time  the same, paused while the ticket was pending
+
+  For the update metrics sla_applied_at and achieved_at bound that longest gap: one gap over
+  the target is a breach. Without two updates they are 'active' on an unresolved ticket (no
+  "now" to measure the running gap) and 'not_applicable' on a resolved one.
   Zendesk records one next-reply event per exchange; closedloop measures the first one.
 #}
 with
@@ -69,7 +77,31 @@ targets as (
     inner join {{ ref('int_sla_policies_resolved') }} as policies
         on matched.policy_id = policies.policy_id
         and matched.priority = policies.priority
-    where policies.metric in ('first_reply_time', 'next_reply_time', 'requester_wait_time', 'agent_work_time')
+    where policies.metric in ('first_reply_time', 'next_reply_time', 'requester_wait_time', 'agent_work_time',
+        'periodic_update_time', 'pausable_update_time')
+
+),
+
+-- The longest gap between two updates is the one that decides the ticket's update metrics,
+-- counted in the target's own hours.
+longest_gaps as (
+
+    select
+        targets.ticket_id,
+        targets.metric,
+        gaps.gap_started_at,
+        gaps.gap_ended_at,
+        case when targets.in_business_hours then gaps.business_minutes else gaps.calendar_minutes end
+            as gap_minutes
+    from targets
+    inner join {{ ref('int_ticket_update_gaps_measured') }} as gaps
+        on targets.ticket_id = gaps.ticket_id
+        and targets.metric = gaps.metric
+    qualify row_number() over (
+        partition by targets.ticket_id, targets.metric
+        order by case when targets.in_business_hours then gaps.business_minutes else gaps.calendar_minutes end desc,
+            gaps.gap_started_at
+    ) = 1
 
 ),
 
@@ -80,14 +112,18 @@ clocks as (
         tickets.is_resolved,
         case
             when targets.metric = 'next_reply_time' then responses.next_reply_requested_at
+            when targets.metric in ('periodic_update_time', 'pausable_update_time') then longest_gaps.gap_started_at
             else tickets.created_at
         end as sla_applied_at,
         case targets.metric
             when 'first_reply_time' then applied.first_response_at
             when 'next_reply_time' then responses.next_reply_at
+            when 'periodic_update_time' then longest_gaps.gap_ended_at
+            when 'pausable_update_time' then longest_gaps.gap_ended_at
             else case when tickets.is_resolved then tickets.resolved_at end
         end as achieved_at,
         case
+            when targets.metric in ('periodic_update_time', 'pausable_update_time') then longest_gaps.gap_minutes
             when targets.metric = 'first_reply_time' and targets.in_business_hours
                 then applied.first_response_business_minutes
             when targets.metric = 'first_reply_time' then applied.first_response_minutes
@@ -109,6 +145,9 @@ clocks as (
         on targets.ticket_id = responses.ticket_id
     left join status_times
         on targets.ticket_id = status_times.ticket_id
+    left join longest_gaps
+        on targets.ticket_id = longest_gaps.ticket_id
+        and targets.metric = longest_gaps.metric
     where targets.metric <> 'next_reply_time' or responses.next_reply_requested_at is not null
 
 ),
