@@ -10,3 +10,22 @@
 {% macro bigquery__type_double() -%}
     float64
 {%- endmacro %}
+
+{#
+  A number rounded to `places` decimals, as text the way DuckDB prints a double: 0.8 as '0.8',
+  2 as '2.0'. PostgreSQL rounds numerics only, and prints a whole double without '.0'.
+#}
+{% macro round_text(expression, places) -%}
+    {{ return(adapter.dispatch('round_text', 'closedloop')(expression, places)) }}
+{%- endmacro %}
+
+{% macro default__round_text(expression, places) -%}
+    {{ dbt.cast("round(" ~ expression ~ ", " ~ places ~ ")", api.Column.translate_type("string")) }}
+{%- endmacro %}
+
+{% macro postgres__round_text(expression, places) -%}
+    {%- set rounded = "round(cast(" ~ expression ~ " as numeric), " ~ places ~ ")" -%}
+    (case when {{ rounded }} = trunc({{ rounded }})
+        then cast(cast({{ rounded }} as bigint) as text) || '.0'
+        else cast(cast({{ rounded }} as double precision) as text) end)
+{%- endmacro %}
