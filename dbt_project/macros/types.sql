@@ -29,3 +29,19 @@
         then cast(cast({{ rounded }} as bigint) as text) || '.0'
         else cast(cast({{ rounded }} as double precision) as text) end)
 {%- endmacro %}
+
+{#
+  round(expression, places) with halves rounded away from zero, as DuckDB rounds a double
+  (12.5 -> 13). PostgreSQL's round() of a double rounds halves to even (12.5 -> 12); of a numeric, away.
+#}
+{% macro round_number(expression, places=0) -%}
+    {{ return(adapter.dispatch('round_number', 'closedloop')(expression, places)) }}
+{%- endmacro %}
+
+{% macro default__round_number(expression, places=0) -%}
+    round({{ expression }}{% if places %}, {{ places }}{% endif %})
+{%- endmacro %}
+
+{% macro postgres__round_number(expression, places=0) -%}
+    cast(round(cast({{ expression }} as numeric), {{ places }}) as double precision)
+{%- endmacro %}
