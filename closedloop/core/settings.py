@@ -359,7 +359,8 @@ def prepare_environment(settings: Settings | None = None) -> Settings:
     """Create the state folders and export the environment Dagster and dbt read.
 
     Sets DAGSTER_HOME (with the dagster.yaml of :data:`DAGSTER_YAML`), CLOSEDLOOP_WAREHOUSE for
-    dbt's profile, dbt's log and target paths, and turns dbt's anonymous statistics off.
+    dbt's profile (and its ``postgres`` target with ``$CLOSEDLOOP_WAREHOUSE_URL``), dbt's log and
+    target paths, and turns dbt's anonymous statistics off.
     """
     settings = settings or load_settings()
     for folder in (settings.home, settings.dagster_home, settings.dbt_logs, settings.cache, settings.logs,
@@ -369,6 +370,10 @@ def prepare_environment(settings: Settings | None = None) -> Settings:
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     os.environ["CLOSEDLOOP_HOME"] = str(settings.home)
     os.environ["CLOSEDLOOP_WAREHOUSE"] = str(settings.warehouse)
+    if os.environ.get("CLOSEDLOOP_WAREHOUSE_URL", "").strip():  # the shared PostgreSQL warehouse for dbt
+        from closedloop.core.pg import target_from_env
+
+        os.environ.update(target.dbt_env() if (target := target_from_env()) else {})
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ["DBT_LOG_PATH"] = str(settings.dbt_logs)
