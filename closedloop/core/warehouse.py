@@ -156,7 +156,7 @@ def mirror_tables(warehouse: Path, schemas: Sequence[str], replace: bool = True)
 
 
 def table_fingerprints(con: duckdb.DuckDBPyConnection, schema: str, places: int = 6) -> dict[str, tuple[int, str]]:
-    """Rows and an md5 of the content of every table of ``schema``, comparable across engines.
+    r"""Rows and an md5 of the content of every table of ``schema``, comparable across engines.
 
     Each row is written as text (numbers of floating type rounded to ``places`` decimals, so the
     last bits of a sum do not count; null as ``\\N``), the rows sorted, and the whole hashed.
@@ -171,7 +171,9 @@ def table_fingerprints(con: duckdb.DuckDBPyConnection, schema: str, places: int 
         texts = [f"coalesce(cast(round(\"{c}\", {places}) + 0.0 as varchar), '\\N')"
                  if t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL")
                  else f"coalesce(cast(\"{c}\" as varchar), '\\N')" for c, t in columns]
-        row = con.execute(f"WITH r AS (SELECT concat_ws('|', {', '.join(texts)}) AS line FROM \"{schema}\".\"{name}\") "
-                          "SELECT count(*), coalesce(md5(string_agg(line, chr(10) ORDER BY line)), '') FROM r").fetchone()
+        row = con.execute(f"WITH r AS (SELECT concat_ws('|', {', '.join(texts)}) AS line "
+                          f"FROM \"{schema}\".\"{name}\") "
+                          "SELECT count(*), coalesce(md5(string_agg(line, chr(10) ORDER BY line)), '') "
+                          "FROM r").fetchone()
         out[name] = (int(row[0]), str(row[1])) if row else (0, "")
     return out
