@@ -45,6 +45,33 @@ _PG_TO_DUCK = {"text": "VARCHAR", "character varying": "VARCHAR", "bigint": "BIG
                "time without time zone": "TIME", "_float4": "FLOAT[]", "_float8": "DOUBLE[]", "_text": "VARCHAR[]",
                "_int4": "INTEGER[]", "_int8": "BIGINT[]"}
 
+DAGSTER_POSTGRES_YAML = """# Runs, event logs and schedules in PostgreSQL ($CLOSEDLOOP_DAGSTER_STORAGE_URL, read when
+# the instance loads; dagster-postgres), so a webserver and a daemon on other machines share them.
+# Runs submitted from the UI, sensors and schedules queue and start when the daemon has room.
+storage:
+  postgres:
+    postgres_url:
+      env: CLOSEDLOOP_DAGSTER_SQLALCHEMY_URL
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+"""
+"""Added to ``dagster.yaml`` with ``$CLOSEDLOOP_DAGSTER_STORAGE_URL`` (exported as
+:func:`dagster_storage_url`; Dagster's instance reference: https://docs.dagster.io/deployment/oss/dagster-yaml,
+``storage: postgres`` and ``run_coordinator``).
+How many queued runs start at once is left to Dagster's default; writers still take one warehouse
+slot at a time (the ``closedloop_warehouse`` pool of ``concurrency: pools``)."""
+
+
+def dagster_storage_url(url: str) -> str:
+    """``url`` with the driver dagster-postgres is written for (psycopg2): ``postgresql+psycopg2://``.
+
+    SQLAlchemy 2.1 opens a bare ``postgresql://`` with psycopg 3, whose server-side parameters
+    dagster-postgres's SQL does not take.
+    """
+    scheme, sep, rest = url.partition("://")
+    return f"postgresql+psycopg2://{rest}" if sep and scheme in ("postgresql", "postgres") else url
+
 
 @dataclass(frozen=True)
 class PgTarget:

@@ -6,6 +6,7 @@ configuration tests need none.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from closedloop.core.errors import ClosedloopError
 from closedloop.core.pg import PgTarget, pg_tables, pull_tables, push_tables, target_from_env
 from closedloop.core.settings import prepare_environment
 from closedloop.core.warehouse import mirror_tables, publish_tables, table_fingerprints
+
+PG_DBT_VARIABLES = ("CLOSEDLOOP_DBT_TARGET", "CLOSEDLOOP_PG_HOST", "CLOSEDLOOP_PG_PORT", "CLOSEDLOOP_PG_USER",
+                    "CLOSEDLOOP_PG_DBNAME", "CLOSEDLOOP_PG_PASSWORD", "CLOSEDLOOP_DAGSTER_SQLALCHEMY_URL")
+"""What preparing the environment may export for dbt's postgres target and Dagster's storage."""
 
 
 def test_without_a_warehouse_url_the_duckdb_file_is_the_warehouse():
@@ -39,14 +44,15 @@ def test_a_url_of_another_database_is_refused_by_name():
 
 
 def test_preparing_the_environment_points_dbt_at_the_postgres_target(monkeypatch: pytest.MonkeyPatch):
+    for name in PG_DBT_VARIABLES:  # set, so that the test's end puts each back as it was
+        monkeypatch.setenv(name, "")
     monkeypatch.setenv("CLOSEDLOOP_WAREHOUSE_URL", "postgresql://analyst@db.example:6543/support")
-    for name in ("CLOSEDLOOP_DBT_TARGET", "CLOSEDLOOP_PG_HOST", "CLOSEDLOOP_PG_PORT", "CLOSEDLOOP_PG_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
     prepare_environment()
-    import os
-
     assert (os.environ["CLOSEDLOOP_DBT_TARGET"], os.environ["CLOSEDLOOP_PG_HOST"],
             os.environ["CLOSEDLOOP_PG_PORT"]) == ("postgres", "db.example", "6543")
+    monkeypatch.delenv("CLOSEDLOOP_WAREHOUSE_URL")
+    prepare_environment()
+    assert "CLOSEDLOOP_DBT_TARGET" not in os.environ  # back on DuckDB, dbt's default target
 
 
 def _duck_with_rows(path: Path) -> duckdb.DuckDBPyConnection:
@@ -133,3 +139,33 @@ def test_publishing_and_mirroring_go_through_the_configured_warehouse(tmp_path: 
         first = con.execute("select created_at from marts.fct_tickets where ticket_id = '1'").fetchone()
     assert types == [("VARCHAR",), ("DOUBLE",), ("TIMESTAMP",)]
     assert first == (datetime(2025, 1, 2, 3, 4, 5, 123456),)
+
+
+def test_without_a_storage_url_dagster_keeps_its_runs_in_the_state_folder(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("CLOSEDLOOP_DAGSTER_STORAGE_URL", raising=False)
+    settings = prepare_environment()
+    text = (settings.dagster_home / "dagster.yaml").read_text(encoding="utf-8")
+    assert "storage:" not in text
+    assert "run_coordinator" not in text
+
+
+@pytest.mark.postgres
+def test_with_a_storage_url_dagster_keeps_its_runs_in_postgresql_and_queues_submitted_runs(
+        pg_warehouse_url: str, monkeypatch: pytest.MonkeyPatch):
+    import dagster as dg
+
+    for name in PG_DBT_VARIABLES:
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("CLOSEDLOOP_DAGSTER_STORAGE_URL", pg_warehouse_url)  # plain postgresql:// as users write it
+    prepare_environment()
+
+    @dg.asset
+    def greeting() -> str:
+        return "hello"
+
+    with dg.DagsterInstance.get() as instance:
+        assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+        assert dg.materialize([greeting], instance=instance).success
+    with psycopg.connect(pg_warehouse_url) as pg:
+        rows = pg.execute("select count(*) from runs where status = 'SUCCESS'").fetchone()
+    assert rows == (1,)
