@@ -281,6 +281,7 @@ def _pull_one(con: duckdb.DuckDBPyConnection, pg: psycopg.Connection[tuple[objec
     arrow = strings.empty_table() if not buffer.tell() else pacsv.read_csv(
         io.BytesIO(buffer.getvalue()),
         read_options=pacsv.ReadOptions(column_names=names, autogenerate_column_names=False),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                              strings_can_be_null=True, quoted_strings_can_be_null=False))
     select = ", ".join(f"{_duck_cast(c, t)} as {_ident(c)}" for c, t in columns)

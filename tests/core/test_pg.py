@@ -83,6 +83,20 @@ def test_a_table_copied_to_postgres_and_back_keeps_every_value(tmp_path: Path, p
 
 
 @pytest.mark.postgres
+def test_a_large_table_with_line_breaks_in_its_text_comes_back_whole(tmp_path: Path, pg_warehouse_url: str):
+    target = target_from_env({"CLOSEDLOOP_WAREHOUSE_URL": pg_warehouse_url})
+    assert target is not None
+    con = duckdb.connect(str(tmp_path / "local.duckdb"))
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_tickets as select cast(i as varchar) as ticket_id, "
+                "'line one of ' || i || chr(10) || 'line two, \"quoted\"' as evidence from range(200000) t(i)")
+    push_tables(con, target, ["marts.fct_tickets"])
+    back = duckdb.connect()
+    assert pull_tables(back, target, ["marts.fct_tickets"]) == {"marts.fct_tickets": 200_000}
+    assert table_fingerprints(back, "marts") == table_fingerprints(con, "marts")
+
+
+@pytest.mark.postgres
 def test_pushing_again_replaces_the_rows_and_keeps_the_views_over_the_table(tmp_path: Path,
                                                                            pg_warehouse_url: str):
     target = target_from_env({"CLOSEDLOOP_WAREHOUSE_URL": pg_warehouse_url})
