@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 DEMO := $(CLOSEDLOOP_HOME)/demo
 
-.PHONY: setup run test dev lint lock docs bench-ingest clean superset-venv chromium dashboards dashboards-down
+.PHONY: setup run test test-postgres dev lint lock docs bench-ingest clean superset-venv chromium dashboards dashboards-down
 
 # Both virtualenvs install exact versions from the lock files (make lock regenerates them; DEVELOPERS.md, "Locks").
 LOCK := requirements/dev.lock
@@ -46,6 +46,12 @@ run: setup
 
 test: setup superset-venv chromium lint
 	$(BIN)/python -m pytest
+
+# The tests marked postgres (the demo pipeline on a shared PostgreSQL warehouse, the copies between
+# DuckDB and PostgreSQL) against a throw-away PostgreSQL 15 server: .ci/with-postgres installs the
+# Debian package when missing (root), starts it on 127.0.0.1 in a temporary folder, stops it after.
+test-postgres: setup
+	.ci/with-postgres $(BIN)/python -m pytest -m postgres
 
 dev: setup
 	@$(BIN)/python -c 'from closedloop.core.settings import prepare_environment; prepare_environment()'

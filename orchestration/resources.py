@@ -9,6 +9,7 @@ from pydantic import PrivateAttr
 
 from closedloop.core import lock
 from closedloop.core.settings import load_settings, prepare_environment
+from closedloop.core.warehouse import connect, mirror_tables, schema_tables, shared_warehouse
 
 WAREHOUSE_POOL = "closedloop_warehouse"
 """Dagster concurrency pool of every asset that writes the warehouse: the instance's ``dagster.yaml`` limits
@@ -47,6 +48,7 @@ class ClosedloopResource(dg.ConfigurableResource):
             return
         lock.acquire(settings.home)
         self._locked = True
+        restore_owned_schemas(settings.warehouse)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         """After a run: give the run lock back."""
@@ -71,6 +73,37 @@ class ClosedloopResource(dg.ConfigurableResource):
         if self.inbox_dir and Path(self.inbox_dir).exists():
             folders.append(Path(self.inbox_dir))
         return folders
+
+
+OWNED_SCHEMAS = ("raw", "topics", "review")
+"""Schemas the Python steps write (ingest, themes and links, review decisions); dbt reads them."""
+
+
+def restore_owned_schemas(warehouse: Path) -> dict[str, int]:
+    """On a machine whose DuckDB file lacks the Python steps' schemas, copy them from the shared warehouse.
+
+    A run on a new machine (or pod) against a shared PostgreSQL warehouse then merges new exports
+    into the rows already loaded, and reuses the embedding cache, instead of starting empty. Nothing
+    happens on the DuckDB warehouse.
+
+    Returns:
+        Rows copied per table.
+    """
+    if shared_warehouse() is None:
+        return {}
+    from closedloop.ingest.schema import create_all_sql
+    from closedloop.review.store import ensure_review_schema
+    from topics.store import ensure_schema
+
+    with connect(warehouse) as con:
+        missing = [schema for schema in OWNED_SCHEMAS if not schema_tables(con, [schema])]
+        if not missing:
+            return {}
+        for statement in create_all_sql():
+            con.execute(statement)
+        ensure_schema(con)
+        ensure_review_schema(con)
+    return mirror_tables(warehouse, missing, replace=False)
 
 
 def default_resource() -> ClosedloopResource:

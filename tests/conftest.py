@@ -7,7 +7,8 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 ENV_VARS = ("CLOSEDLOOP_HOME", "CLOSEDLOOP_DATA", "CLOSEDLOOP_WAREHOUSE", "DAGSTER_HOME", "DBT_LOG_PATH",
-            "DBT_TARGET_PATH")
+            "DBT_TARGET_PATH", "CLOSEDLOOP_WAREHOUSE_URL", "CLOSEDLOOP_DBT_TARGET")
 CLI = str(Path(sys.executable).with_name("closedloop"))
 
 
@@ -70,6 +71,31 @@ def demo_pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     run = run_cli("run", "--data", str(data), home=home, env=DEMO_LINKS)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return {"home": home, "data": data, "run": run}
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    """Admin URL of the throw-away PostgreSQL server ``make test-postgres`` starts (``.ci/with-postgres``).
+
+    Tests that need it are marked ``postgres``; without the server (``make test``) they are skipped.
+    """
+    url = os.environ.get("CLOSEDLOOP_TEST_PG_URL", "")
+    if not url:
+        pytest.skip("needs PostgreSQL: run `make test-postgres`")
+    return url
+
+
+@pytest.fixture
+def pg_warehouse_url(pg_server_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server, as a ``CLOSEDLOOP_WAREHOUSE_URL``; dropped after."""
+    import psycopg
+
+    name = f"closedloop_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        admin.execute(f'create database "{name}"')
+    yield pg_server_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{name}" with (force)')
 
 
 class BagOfWordsEmbedder:

@@ -28,12 +28,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Load exports into the raw tables without Dagster (same code the raw assets run)."""
     from closedloop.core.lock import run_lock
     from closedloop.core.settings import load_settings, prepare_environment
+    from closedloop.core.warehouse import connect, publish_tables, schema_tables, shared_warehouse
     from closedloop.ingest import load_all
 
     settings = prepare_environment(load_settings())
     data = Path(args.data) if args.data else settings.data_dir
     with run_lock(settings.home):  # each entity's line is logged once, by load_entity (closedloop.ingest)
         report = load_all(settings.warehouse, data)
+        if shared_warehouse() is not None:  # the raw tables dbt reads on the shared PostgreSQL warehouse
+            with connect(settings.warehouse) as con:
+                publish_tables(con, schema_tables(con, ["raw"]))
     if report.partial:  # one line per table that did not load, exit 2 like every error a user can fix
         loaded = len(report.entities) - len(report.errors)
         for error in report.errors:

@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 
 from closedloop.core.errors import ClosedloopError
-from closedloop.core.warehouse import connect_read_only
+from closedloop.core.warehouse import connect_read_only, shared_warehouse
 
 BUILD_RECORD = "last-build.json"
 """File in ``$CLOSEDLOOP_HOME`` with the outcome of the last dbt build."""
@@ -164,7 +164,13 @@ def sample_rows(warehouse: Path, sql: str, limit: int = SAMPLE_ROWS) -> tuple[tu
 
     Returns empty tuples when the query cannot run (the warehouse is busy, the SQL is not a query).
     """
-    if not sql.strip() or not warehouse.exists():
+    if not sql.strip():
+        return (), ()
+    if (shared := shared_warehouse()) is not None:  # dbt built (and tested) the shared PostgreSQL warehouse
+        from closedloop.core.pg import sample_query
+
+        return sample_query(shared, sql, limit, _cell)
+    if not warehouse.exists():
         return (), ()
     try:
         con = connect_read_only(warehouse)

@@ -340,12 +340,22 @@ https://docs.dagster.io/deployment/oss/dagster-yaml)."""
 
 
 def write_dagster_yaml(path: Path) -> None:
-    """Write :data:`DAGSTER_YAML` unless the file holds the user's own configuration (no header line)."""
+    """Write :data:`DAGSTER_YAML` unless the file holds the user's own configuration (no header line).
+
+    With ``$CLOSEDLOOP_DAGSTER_STORAGE_URL`` the instance also keeps its runs, events and schedules
+    in PostgreSQL and queues submitted runs (``closedloop.core.pg.DAGSTER_POSTGRES_YAML``).
+    """
+    wanted = DAGSTER_YAML
+    if url := os.environ.get("CLOSEDLOOP_DAGSTER_STORAGE_URL", "").strip():
+        from closedloop.core.pg import DAGSTER_POSTGRES_YAML, dagster_storage_url
+
+        wanted += DAGSTER_POSTGRES_YAML
+        os.environ["CLOSEDLOOP_DAGSTER_SQLALCHEMY_URL"] = dagster_storage_url(url)
     if path.exists():
         current = path.read_text(encoding="utf-8")
-        if current == DAGSTER_YAML or not current.startswith(DAGSTER_YAML_HEADER):
+        if current == wanted or not current.startswith(DAGSTER_YAML_HEADER):
             return
-    path.write_text(DAGSTER_YAML, encoding="utf-8")
+    path.write_text(wanted, encoding="utf-8")
 
 
 def load_settings() -> Settings:
@@ -359,7 +369,8 @@ def prepare_environment(settings: Settings | None = None) -> Settings:
     """Create the state folders and export the environment Dagster and dbt read.
 
     Sets DAGSTER_HOME (with the dagster.yaml of :data:`DAGSTER_YAML`), CLOSEDLOOP_WAREHOUSE for
-    dbt's profile, dbt's log and target paths, and turns dbt's anonymous statistics off.
+    dbt's profile (and its ``postgres`` target with ``$CLOSEDLOOP_WAREHOUSE_URL``), dbt's log and
+    target paths, and turns dbt's anonymous statistics off.
     """
     settings = settings or load_settings()
     for folder in (settings.home, settings.dagster_home, settings.dbt_logs, settings.cache, settings.logs,
@@ -369,6 +380,11 @@ def prepare_environment(settings: Settings | None = None) -> Settings:
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     os.environ["CLOSEDLOOP_HOME"] = str(settings.home)
     os.environ["CLOSEDLOOP_WAREHOUSE"] = str(settings.warehouse)
+    os.environ.pop("CLOSEDLOOP_DBT_TARGET", None)  # dbt's duckdb target, unless a shared warehouse is set
+    if os.environ.get("CLOSEDLOOP_WAREHOUSE_URL", "").strip():
+        from closedloop.core.pg import target_from_env
+
+        os.environ.update(target.dbt_env() if (target := target_from_env()) else {})
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ["DBT_LOG_PATH"] = str(settings.dbt_logs)

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from closedloop.core.warehouse import publish_tables
 from closedloop.ingest.config import load_config
 from closedloop.ingest.load import LOAD_ORDER, load_entity, open_warehouse
 from closedloop.ingest.schema import ENTITIES
@@ -30,6 +31,7 @@ def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
         con = open_warehouse(closedloop.warehouse_path)
         try:
             report = load_entity(con, config[entity_name], closedloop.export_folders)
+            publish_tables(con, (entity.table, "raw.quarantine"))  # to the shared warehouse, when there is one
         finally:
             con.close()
         if report.rows_quarantined:

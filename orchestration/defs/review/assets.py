@@ -4,7 +4,7 @@ import logging
 
 import dagster as dg
 
-from closedloop.core.warehouse import connect
+from closedloop.core.warehouse import connect, publish_tables, schema_tables
 from closedloop.review.store import ensure_review_schema, sync_theme_edits
 from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
@@ -30,6 +30,7 @@ def review_decisions(closedloop: ClosedloopResource):
         edits = sync_theme_edits(con)
         row = con.execute("select count(*) from review.link_decisions").fetchone()
         links = int(row[0]) if row else 0
+        publish_tables(con, [*schema_tables(con, ["review"]), "topics.theme_edits"])  # shared warehouse, if any
     log.info(f"review: {links} link decisions, {edits} theme decisions applied")
     yield dg.MaterializeResult(asset_key="review_link_decisions", metadata={"link_decisions": links})
     yield dg.MaterializeResult(asset_key="review_theme_edits", metadata={"theme_decisions": edits})

@@ -10,7 +10,13 @@ import dagster as dg
 
 from closedloop.core.redact import redact
 from closedloop.core.settings import load_settings
-from closedloop.core.warehouse import backlog_item_texts, connect, resolved_ticket_texts
+from closedloop.core.warehouse import (
+    backlog_item_texts,
+    connect,
+    publish_tables,
+    resolved_ticket_texts,
+    schema_tables,
+)
 from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
 log = logging.getLogger("closedloop.pipeline")
@@ -55,6 +61,7 @@ def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
     with connect(closedloop.warehouse_path) as con:
         report = update_themes(con, resolved_ticket_texts(con), force_refit=config.force_refit, progress=log.info,
                                model_cache_dir=load_settings().cache, redact=_redact)
+        publish_tables(con, schema_tables(con, ["topics"]))  # to the shared warehouse, when there is one
     metadata: dict[str, Any] = {"mode": report.mode, "tickets": report.tickets, "new_tickets": report.new_tickets,
                 "embedded": report.embedded, "from_cache": report.from_cache, "themes": report.themes,
                 "outlier_share": round(report.outlier_share, 4), "model_version": report.model_version,
@@ -88,6 +95,7 @@ def theme_item_candidates(closedloop: ClosedloopResource):
 
     with connect(closedloop.warehouse_path) as con:
         report = update_theme_item_candidates(con, backlog_item_texts(con), progress=log.info)
+        publish_tables(con, ("topics.theme_item_candidates", "topics.item_neighbours", "topics.embedding_cache"))
     metadata = {"themes": report.themes, "items": report.items, "candidates": report.candidates,
                 "item_neighbours": report.neighbours, "embedded": report.embedded,
                 "from_cache": report.from_cache, "seconds": round(report.seconds, 1)}

@@ -18,6 +18,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from closedloop.core.builds import DbtBuildFailedError, read_build, record_build
 from closedloop.core.settings import load_settings
+from closedloop.core.warehouse import mirror_tables
 from orchestration.defs.transform.resources import dbt_project
 from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
@@ -56,6 +57,9 @@ def closedloop_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource
         yield event
     log.info(f"dbt build: {counts['models']} models/seeds built, {counts['checks']} tests "
              f"({counts['failed_checks']} failed) in {time.perf_counter() - started:.1f}s")
+    mirrored = mirror_tables(closedloop.warehouse_path, ["marts"])  # built on the shared warehouse, if any
+    if mirrored:
+        log.info(f"marts copied from the shared warehouse: {len(mirrored)} tables, {sum(mirrored.values()):,} rows")
     record = read_build(invocation.target_path, closedloop.warehouse_path, invocation.is_successful())
     record_build(load_settings().home, record)
     if not record.succeeded:

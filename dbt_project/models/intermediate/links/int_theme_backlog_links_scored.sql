@@ -190,16 +190,16 @@ final as (
             "case when is_confirmed then " ~ dbt.concat(["'confirmed by '", "coalesce(reviewer, 'a reviewer')", "'; '"]) ~ " else '' end",
             "case when is_rejected then 'rejected in review; ' else '' end",
             "case when explicit_tickets > 0 then " ~ dbt.concat([dbt.cast("explicit_tickets", api.Column.translate_type("string")), "' of '", dbt.cast("item_referenced_tickets", api.Column.translate_type("string")), "' referenced tickets in the theme; '"]) ~ " else '' end",
-            "case when similarity is not null then " ~ dbt.concat(["'similarity '", dbt.cast("round(similarity, 2)", api.Column.translate_type("string")), "' (rank '", dbt.cast("similarity_rank", api.Column.translate_type("string")), "'); '"]) ~ " else '' end",
+            "case when similarity is not null then " ~ dbt.concat(["'similarity '", round_text("similarity", 2), "' (rank '", dbt.cast("similarity_rank", api.Column.translate_type("string")), "'); '"]) ~ " else '' end",
             dbt.cast("theme_tickets_before_created", api.Column.translate_type("string")),
             "' theme tickets in the " ~ var('link_lookback_days') ~ " days before the item was created'",
-            "case when rise_before_created_z >= 2 then " ~ dbt.concat(["'; rising before creation (z '", dbt.cast("round(rise_before_created_z, 1)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
-            "case when drop_after_shipped_z >= 2 then " ~ dbt.concat(["'; fell after shipping (z '", dbt.cast("round(drop_after_shipped_z, 1)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
+            "case when rise_before_created_z >= 2 then " ~ dbt.concat(["'; rising before creation (z '", round_text("rise_before_created_z", 1), "')'"]) ~ " else '' end",
+            "case when drop_after_shipped_z >= 2 then " ~ dbt.concat(["'; fell after shipping (z '", round_text("drop_after_shipped_z", 1), "')'"]) ~ " else '' end",
             "case when has_support_label then '; support label' else '' end",
             "case when has_planned_label then '; planned-work label' else '' end",
-            "case when component_fix_rate * component_theme_share >= 0.1 then " ~ dbt.concat(["'; its component: '", dbt.cast(dbt.cast("round(100 * component_fix_rate)", dbt.type_bigint()), api.Column.translate_type("string")), "'% of other items are explicit fixes, '", dbt.cast(dbt.cast("round(100 * component_theme_share)", dbt.type_bigint()), api.Column.translate_type("string")), "'% of them of this theme'"]) ~ " else '' end",
+            "case when component_fix_rate * component_theme_share >= 0.1 then " ~ dbt.concat(["'; its component: '", dbt.cast(dbt.cast(round_number("100 * component_fix_rate"), dbt.type_bigint()), api.Column.translate_type("string")), "'% of other items are explicit fixes, '", dbt.cast(dbt.cast(round_number("100 * component_theme_share"), dbt.type_bigint()), api.Column.translate_type("string")), "'% of them of this theme'"]) ~ " else '' end",
             "case when sibling_fixes = 1 then '; opened within " ~ var('link_sibling_days') ~ " days of an explicit fix of this theme in its component' when sibling_fixes > 1 then " ~ dbt.concat(["'; opened within " ~ var('link_sibling_days') ~ " days of '", dbt.cast("sibling_fixes", api.Column.translate_type("string")), "' explicit fixes of this theme in its component'"]) ~ " else '' end",
-            "case when lookalike_similarity >= 0.5 then " ~ dbt.concat(["'; reads like '", "lookalike_item_id", "', an explicit fix of this theme (similarity '", dbt.cast("round(lookalike_similarity, 2)", api.Column.translate_type("string")), "')'"]) ~ " else '' end",
+            "case when lookalike_similarity >= 0.5 then " ~ dbt.concat(["'; reads like '", "lookalike_item_id", "', an explicit fix of this theme (similarity '", round_text("lookalike_similarity", 2), "')'"]) ~ " else '' end",
         ]) }} as evidence
     from ranked
 

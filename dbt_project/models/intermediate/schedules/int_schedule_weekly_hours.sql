@@ -5,8 +5,9 @@
   Exported schedules (Zendesk): each interval's start_time and end_time count minutes since
   Sunday 00:00 and never span two days (Zendesk API reference, Schedules: "Can't span calendar
   days"), so the day is start_time // 1440 (0 = Sunday). Seed schedules: schedule_hours.
-  The JSON is read with DuckDB's from_json; another warehouse needs its own JSON function here.
+  The JSON is read by the dispatched macros of macros/json.sql.
 #}
+{%- set interval_fields = {'start_time': 'INTEGER', 'end_time': 'INTEGER'} -%}
 with
 
 schedules as (
@@ -19,7 +20,7 @@ exported_intervals as (
 
     select
         schedule_id,
-        unnest(from_json(intervals, '[{"start_time": "INTEGER", "end_time": "INTEGER"}]')) as interval_json
+        {{ json_record_elements('intervals', interval_fields) }} as interval_json
     from {{ ref('stg_helpdesk__schedules') }}
 
 ),
@@ -28,11 +29,14 @@ exported_hours as (
 
     select
         schedule_id,
-        cast(floor(interval_json.start_time / 1440) as {{ dbt.type_int() }}) as week_day,
-        interval_json.start_time as start_time,
-        interval_json.end_time as end_time
+        cast(floor({{ record_field('interval_json', 'start_time', interval_fields) }} / 1440) as {{ dbt.type_int() }})
+            as week_day,
+        {{ record_field('interval_json', 'start_time', interval_fields) }} as start_time,
+        {{ record_field('interval_json', 'end_time', interval_fields) }} as end_time
     from exported_intervals
-    where interval_json.start_time is not null and interval_json.end_time > interval_json.start_time
+    where {{ record_field('interval_json', 'start_time', interval_fields) }} is not null
+        and {{ record_field('interval_json', 'end_time', interval_fields) }}
+            > {{ record_field('interval_json', 'start_time', interval_fields) }}
 
 ),
 

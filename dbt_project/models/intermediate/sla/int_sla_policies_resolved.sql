@@ -13,6 +13,7 @@
   conditions gives every priority var default_first_response_target_minutes. Seed targets count
   business minutes. The seed's metric first_response is Zendesk's first_reply_time.
 #}
+{%- set metric_fields = {'priority': 'VARCHAR', 'metric': 'VARCHAR', 'target': 'DOUBLE', 'business_hours': 'BOOLEAN'} -%}
 with
 
 exported as (
@@ -33,10 +34,7 @@ exported_metrics as (
         policy_id,
         policy_title,
         row_number() over (order by policy_position nulls last, policy_id) as policy_rank,
-        unnest(from_json(
-            policy_metrics,
-            '[{"priority": "VARCHAR", "metric": "VARCHAR", "target": "DOUBLE", "business_hours": "BOOLEAN"}]'
-        )) as metric_json
+        {{ json_record_elements('policy_metrics', metric_fields) }} as metric_json
     from exported
 
 ),
@@ -100,10 +98,10 @@ resolved as (
         policy_id,
         policy_title,
         policy_rank,
-        lower(metric_json.metric) as metric,
-        lower(metric_json.priority) as priority,
-        metric_json.target as target_minutes,
-        coalesce(metric_json.business_hours, false) as in_business_hours,
+        lower({{ record_field('metric_json', 'metric', metric_fields) }}) as metric,
+        lower({{ record_field('metric_json', 'priority', metric_fields) }}) as priority,
+        {{ record_field('metric_json', 'target', metric_fields) }} as target_minutes,
+        coalesce({{ record_field('metric_json', 'business_hours', metric_fields) }}, false) as in_business_hours,
         'export' as policy_source
     from exported_metrics
 

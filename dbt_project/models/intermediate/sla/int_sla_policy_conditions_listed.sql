@@ -14,29 +14,30 @@
   A policy with a condition it cannot evaluate (organization, brand, ticket type, custom
   fields, other operators) never matches, and a warning test lists the condition.
 #}
+{%- set condition_fields = {'field': 'VARCHAR', 'operator': 'VARCHAR', 'value': 'VARCHAR'} -%}
 with
 
 exported as (
 
-    select
-        policy_id,
-        from_json(
-            policy_filter,
-            '{"all": [{"field": "VARCHAR", "operator": "VARCHAR", "value": "VARCHAR"}],
-              "any": [{"field": "VARCHAR", "operator": "VARCHAR", "value": "VARCHAR"}]}'
-        ) as filter_json
+    select policy_id, policy_filter
     from {{ ref('stg_helpdesk__sla_policies') }}
 
 ),
 
 exported_conditions as (
 
-    select policy_id, 'all' as condition_group, unnest(filter_json['all']) as condition_json
+    select
+        policy_id,
+        'all' as condition_group,
+        {{ json_record_elements(json_member('policy_filter', 'all'), condition_fields) }} as condition_json
     from exported
 
     union all
 
-    select policy_id, 'any' as condition_group, unnest(filter_json['any']) as condition_json
+    select
+        policy_id,
+        'any' as condition_group,
+        {{ json_record_elements(json_member('policy_filter', 'any'), condition_fields) }} as condition_json
     from exported
 
 ),
@@ -77,9 +78,9 @@ conditions as (
     select
         policy_id,
         condition_group,
-        lower(condition_json.field) as field,
-        lower(condition_json.operator) as operator,
-        condition_json.value as value
+        lower({{ record_field('condition_json', 'field', condition_fields) }}) as field,
+        lower({{ record_field('condition_json', 'operator', condition_fields) }}) as operator,
+        {{ record_field('condition_json', 'value', condition_fields) }} as value
     from exported_conditions
 
     union all

@@ -100,10 +100,7 @@ evaluated as (
                 when 'tier' then
                     (sla_tiers.sla_tier = conditions.value) = (conditions.operator = 'is')
                 when 'current_tags' then
-                    (len(list_intersect(
-                        coalesce(try(from_json(sla_tiers.tags, '["VARCHAR"]')), []),
-                        string_split(trim(conditions.value), ' ')
-                    )) > 0) = (conditions.operator = 'includes')
+                    {{ json_tags_overlap('sla_tiers.tags', 'conditions.value') }} = (conditions.operator = 'includes')
             end,
             false
         ) as is_met

@@ -117,8 +117,8 @@ final as (
         cast(tested.tickets_before as {{ dbt.type_bigint() }}) as tickets_before,
         cast(case when tested.is_window_complete then tested.tickets_after end as {{ dbt.type_bigint() }})
             as tickets_after,
-        tested.tickets_before * 7.0 / {{ window }} as weekly_tickets_before,
-        case when tested.is_window_complete then tested.tickets_after * 7.0 / {{ window }} end
+        cast(tested.tickets_before as {{ type_double() }}) * 7.0 / {{ window }} as weekly_tickets_before,
+        case when tested.is_window_complete then cast(tested.tickets_after as {{ type_double() }}) * 7.0 / {{ window }} end
             as weekly_tickets_after,
         case when tested.is_window_complete
             then {{ safe_divide('tested.tickets_after - tested.tickets_before', 'tested.tickets_before') }}

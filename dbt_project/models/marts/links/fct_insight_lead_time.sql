@@ -103,7 +103,7 @@ select
     item_created_at,
     item_shipped_at,
     quarter_key,
-    {{ dbt.datediff('insight_at', 'item_created_at', 'day') }} as days_insight_to_created,
-    {{ dbt.datediff('item_created_at', 'item_shipped_at', 'day') }} as days_created_to_shipped,
-    {{ dbt.datediff('insight_at', 'item_shipped_at', 'day') }} as days_insight_to_shipped
+    cast({{ dbt.datediff('insight_at', 'item_created_at', 'day') }} as {{ dbt.type_bigint() }}) as days_insight_to_created,
+    cast({{ dbt.datediff('item_created_at', 'item_shipped_at', 'day') }} as {{ dbt.type_bigint() }}) as days_created_to_shipped,
+    cast({{ dbt.datediff('insight_at', 'item_shipped_at', 'day') }} as {{ dbt.type_bigint() }}) as days_insight_to_shipped
 from final

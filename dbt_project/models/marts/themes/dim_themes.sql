@@ -37,11 +37,11 @@ as_of as (
 overall as (
 
     select
-        avg(csat_score) as csat_avg,
-        cast(sum(csat_score) as double) as csat_sum,
+        avg(cast(csat_score as {{ type_double() }})) as csat_avg,
+        cast(sum(csat_score) as {{ type_double() }}) as csat_sum,
         count(csat_score) as csat_count,
         avg(first_response_minutes) as first_response_avg,
-        cast(sum(first_response_minutes) as double) as first_response_sum,
+        cast(sum(first_response_minutes) as {{ type_double() }}) as first_response_sum,
         count(first_response_minutes) as first_response_count
     from tickets
 
@@ -60,11 +60,11 @@ per_theme as (
         cast(sum(case when tickets.created_week <= {{ dbt.dateadd('week', -4, 'as_of.as_of_week') }}
                   and tickets.created_week > {{ dbt.dateadd('week', -12, 'as_of.as_of_week') }} then 1 else 0 end)
             as bigint) as tickets_prior_8_weeks,
-        avg(tickets.csat_score) as csat_avg,
-        cast(sum(tickets.csat_score) as double) as csat_sum,
+        avg(cast(tickets.csat_score as {{ type_double() }})) as csat_avg,
+        cast(sum(tickets.csat_score) as {{ type_double() }}) as csat_sum,
         count(tickets.csat_score) as csat_count,
         {{ percentile_cont('tickets.first_response_minutes', 0.5) }} as median_first_response_minutes,
-        cast(sum(tickets.first_response_minutes) as double) as first_response_sum,
+        cast(sum(tickets.first_response_minutes) as {{ type_double() }}) as first_response_sum,
         count(tickets.first_response_minutes) as first_response_count,
         max(as_of.as_of_week) as as_of_week
     from tickets

@@ -24,7 +24,7 @@ final as (
         theme_id,
         language,
         tickets,
-        cast(tickets as double) / sum(tickets) over (partition by theme_id) as share_of_theme
+        cast(tickets as {{ type_double() }}) / sum(tickets) over (partition by theme_id) as share_of_theme
     from counts
 
 )

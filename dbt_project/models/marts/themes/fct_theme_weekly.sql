@@ -10,11 +10,11 @@ with_history as (
 
     select
         *,
-        avg(tickets) over (
+        avg(cast(tickets as {{ type_double() }})) over (
             partition by theme_id order by week_start_date
             rows between {{ var('spike_trailing_weeks') }} preceding and 1 preceding
         ) as trailing_mean,
-        stddev_samp(tickets) over (
+        stddev_samp(cast(tickets as {{ type_double() }})) over (
             partition by theme_id order by week_start_date
             rows between {{ var('spike_trailing_weeks') }} preceding and 1 preceding
         ) as trailing_stddev,
@@ -33,8 +33,8 @@ final as (
         week_start_date,
         tickets,
         all_tickets,
-        cast(tickets as double) / nullif(all_tickets, 0) as share_of_tickets,
-        csat_avg,
+        cast(tickets as {{ type_double() }}) / nullif(all_tickets, 0) as share_of_tickets,
+        cast(csat_avg as {{ type_double() }}) as csat_avg,
         csat_responses,
         median_first_response_minutes,
         trailing_mean,
