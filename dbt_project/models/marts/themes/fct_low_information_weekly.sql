@@ -18,7 +18,7 @@ final as (
         created_week as week_start_date,
         count(*) filter (where is_low_information) as low_information_tickets,
         count(*) as tickets,
-        cast(count(*) filter (where is_low_information) as double) / count(*) as low_information_share
+        cast(count(*) filter (where is_low_information) as {{ type_double() }}) / count(*) as low_information_share
     from tickets
     group by created_week
 

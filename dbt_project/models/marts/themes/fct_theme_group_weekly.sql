@@ -25,7 +25,7 @@ final as (
         weekly.week_start_date,
         cast(sum(weekly.tickets) as bigint) as tickets,
         max(weekly.all_tickets) as all_tickets,
-        cast(sum(weekly.tickets) as double) / nullif(max(weekly.all_tickets), 0) as share_of_tickets,
+        cast(sum(weekly.tickets) as {{ type_double() }}) / nullif(max(weekly.all_tickets), 0) as share_of_tickets,
         cast(sum(case when weekly.tickets > 0 then 1 else 0 end) as bigint) as sub_themes_with_tickets,
         coalesce(bool_or(weekly.is_spike), false) as has_sub_theme_spike
     from weekly
