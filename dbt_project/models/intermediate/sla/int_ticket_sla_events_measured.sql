@@ -84,7 +84,7 @@ targets as (
 
 -- The longest gap between two updates is the one that decides the ticket's update metrics,
 -- counted in the target's own hours.
-longest_gaps as (
+ranked_gaps as (
 
     select
         targets.ticket_id,
@@ -92,16 +92,26 @@ longest_gaps as (
         gaps.gap_started_at,
         gaps.gap_ended_at,
         case when targets.in_business_hours then gaps.business_minutes else gaps.calendar_minutes end
-            as gap_minutes
+            as gap_minutes,
+        row_number() over (
+            partition by targets.ticket_id, targets.metric
+            order by case when targets.in_business_hours then gaps.business_minutes else gaps.calendar_minutes end
+                desc,
+                gaps.gap_started_at
+        ) as gap_rank
     from targets
     inner join {{ ref('int_ticket_update_gaps_measured') }} as gaps
         on targets.ticket_id = gaps.ticket_id
         and targets.metric = gaps.metric
-    qualify row_number() over (
-        partition by targets.ticket_id, targets.metric
-        order by case when targets.in_business_hours then gaps.business_minutes else gaps.calendar_minutes end desc,
-            gaps.gap_started_at
-    ) = 1
+
+),
+
+-- No QUALIFY: PostgreSQL has none.
+longest_gaps as (
+
+    select ticket_id, metric, gap_started_at, gap_ended_at, gap_minutes
+    from ranked_gaps
+    where gap_rank = 1
 
 ),
 
