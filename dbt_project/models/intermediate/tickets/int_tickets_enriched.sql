@@ -84,6 +84,7 @@ enriched as (
         tickets.status,
         tickets.is_resolved,
         tickets.channel,
+        tickets.source_name,
         tickets.language,
         tickets.priority,
         tickets.requester_id,
