@@ -17,7 +17,9 @@ from typing import Any
 import duckdb
 import pytest
 
+from closedloop.core.errors import ConfigError
 from closedloop.ingest import load_all
+from closedloop.ingest.config import load_config
 from tests.dbt.conftest import _dbt_build
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "export-formats.md"
@@ -201,3 +203,20 @@ def test_dbt_builds_on_every_worked_mapping_and_splits_tickets_by_source(tmp_pat
                                 "WHERE column_name = 'status' ORDER BY source_name")
     assert defaults == [("Acme Card", "status", 1), ("Acme Wallet", "status", 1), ("Acme Wallet (iOS)", "status", 3),
                         ("com.acme.wallet", "status", 2)]
+
+
+@pytest.mark.parametrize(("mapping", "message"), [
+    ({"kind": "reviews", "columns": {"ticket_id": "id", "created_at": "at", "body": "text"}},
+     "tickets: kind must be one of helpdesk, review, survey, community, not 'reviews'"),
+    ({"kind": "review", "columns": {"ticket_id": "id", "created_at": "at"}},
+     "tickets: a review source maps its text to body or subject"),
+    ({"columns": {"ticket_id": "id", "created_at": "at", "body": "text"}},
+     "tickets: the column mapping lacks required columns ['status', 'channel'] (a review, survey or community "
+     "source: set kind to fill them by rule)"),
+])
+def test_a_mapping_that_cannot_load_is_refused_naming_the_sources_file_and_what_is_missing(tmp_path, mapping, message):
+    sources = tmp_path / "closedloop-sources.yml"
+    sources.write_text(json.dumps({"tickets": {"connector": "generic", "files": "reviews.csv", **mapping}}))
+    with pytest.raises(ConfigError) as raised:
+        load_config(sources)
+    assert str(raised.value) == f"{sources}: {message}"
