@@ -21,6 +21,16 @@ example a Freshdesk CSV export::
         channel: {"1": email, "2": in_app, "3": phone, "7": chat, "9": social}
       defaults:           # optional constant for columns the export lacks
         priority: normal
+
+A review, survey or community source says its ``kind`` and maps only an id, a time and text;
+the rest is filled by rule and reported (:mod:`closedloop.ingest.defaults`)::
+
+    tickets:
+      connector: generic
+      kind: review                 # review | survey | community | helpdesk (default)
+      source_name: Acme Wallet     # or columns: {source_name: <column>}; default: the files' folder
+      files: appstore/reviews*.csv
+      columns: {ticket_id: review_id, created_at: date, body: content, rating: stars}
 """
 
 from __future__ import annotations
