@@ -203,6 +203,16 @@ def test_dbt_builds_on_every_worked_mapping_and_splits_tickets_by_source(tmp_pat
                                 "WHERE column_name = 'status' ORDER BY source_name")
     assert defaults == [("Acme Card", "status", 1), ("Acme Wallet", "status", 1), ("Acme Wallet (iOS)", "status", 3),
                         ("com.acme.wallet", "status", 2)]
+    sources = _rows(warehouse, "SELECT source_name, channels, tickets, resolved_tickets, covered_from::VARCHAR, "
+                               "covered_to::VARCHAR, defaulted_columns FROM marts.dim_sources ORDER BY source_name")
+    assert sources == [
+        ("Acme Card", "survey", 1, 1, "2024-03-05", "2024-03-05", "channel, solved_at, status, updated_at"),
+        ("Acme Wallet", "survey", 1, 1, "2024-03-06", "2024-03-06", "channel, solved_at, status, updated_at"),
+        ("Acme Wallet (iOS)", "review", 3, 3, "2024-03-01", "2024-03-04", "channel, solved_at, status, updated_at"),
+        ("Freshdesk", "chat, email, phone", 3, 2, "2024-03-04", "2024-03-04", None),
+        ("Intercom", "chat, email", 3, 2, "2024-03-07", "2024-03-07", None),
+        ("com.acme.wallet", "review", 2, 2, "2024-03-01", "2024-03-02", "channel, solved_at, status"),
+    ]
 
 
 @pytest.mark.parametrize(("mapping", "message"), [
