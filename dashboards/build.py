@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from dashboards.spec import DASHBOARDS, DATASETS, FILTER_COLUMNS, Chart, Dashboard, Dataset
+from dashboards.spec import DASHBOARDS, DATASETS, FILTER_COLUMNS, FILTER_LABELS, Chart, Dashboard, Dataset
 
 BUNDLE_DIR = Path(__file__).resolve().parent / "bundle"
 DATABASE_NAME = "closedloop"
@@ -136,7 +136,8 @@ def dashboard_yaml(dashboard: Dashboard, datasets: dict[str, Dataset], columns: 
          "type": "NATIVE_FILTER", "description": "", "targets": [{}], "controlValues": {},
          "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}}, "cascadeParentIds": [],
          "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded("date_day")}}]
-    filters += [select_filter(column.capitalize(), column, source) for column in FILTER_COLUMNS]
+    filters += [select_filter(FILTER_LABELS.get(column, column.capitalize()), column, source)
+                for column in FILTER_COLUMNS]
     filters += [select_filter(label, column, dataset) for label, column, dataset in dashboard.extra_filters]
     parents = {f"NATIVE_FILTER-{slugify(child)}": f"NATIVE_FILTER-{slugify(parent)}"
                for child, parent in dashboard.filter_parents}

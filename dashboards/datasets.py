@@ -1,7 +1,7 @@
 """The datasets the dashboards read: virtual Superset datasets (SQL over the marts) and their saved metrics.
 
 Every dataset exposes the same filter columns where the data has them (``date_day``, ``channel``,
-``language``, ``tier``) so one native filter applies across charts. :data:`DATASETS` lists them in
+``language``, ``tier``, ``source_name``) so one native filter applies across charts. :data:`DATASETS` lists them in
 the order the bundle writes them.
 """
 
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FILTER_COLUMNS = ("channel", "language", "tier")
+FILTER_COLUMNS = ("channel", "language", "tier", "source_name")
+FILTER_LABELS = {"source_name": "Source"}
+"""Labels of the filters whose column name does not read as one (the others are the column, capitalized)."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def _ratio(numerator: str, denominator: str) -> str:
 TICKETS = Dataset(
     name="cl_tickets",
     description="One row per resolved ticket (marts.fct_tickets); date_day is the day it was solved.",
-    sql="""select ticket_id, solved_date as date_day, channel, language, final_tier as tier, priority,
+    sql="""select ticket_id, solved_date as date_day, channel, language, final_tier as tier, source_name, priority,
        first_response_minutes, first_response_business_minutes, sla_status, is_first_response_breach,
        csat_score, feedback_requested, feedback_received, entered_bot, bot_resolved, handed_off_to_human,
        is_escalated, escalations, reopens, one_touch
@@ -99,7 +101,7 @@ THEME_TICKETS = Dataset(
                 "dim_themes).",
     sql="""select tt.ticket_id, tt.theme_id, th.theme_name, th.parent_theme_name as top_level_theme,
        th.status as theme_status, t.solved_date as date_day,
-       t.channel, t.language, t.final_tier as tier, t.csat_score, t.first_response_minutes
+       t.channel, t.language, t.final_tier as tier, t.source_name, t.csat_score, t.first_response_minutes
 from marts.fct_ticket_themes as tt
 join marts.fct_tickets as t on t.ticket_id = tt.ticket_id
 join marts.dim_themes as th on th.theme_id = tt.theme_id""",
@@ -175,7 +177,7 @@ THEME_EXAMPLES = Dataset(
     description="One row per representative ticket of a theme, with its redacted subject and body.",
     sql=f"""select th.theme_name, th.parent_theme_name as top_level_theme, ex.ticket_id, t.solved_date as date_day,
        t.channel, t.language,
-       t.final_tier as tier, t.subject, left(t.body, 240) as body_redacted, t.ticket_url,
+       t.final_tier as tier, t.source_name, t.subject, left(t.body, 240) as body_redacted, t.ticket_url,
        {html_link("t.ticket_url", "ex.ticket_id")} as ticket
 from marts.dim_themes as th,
      unnest(cast(json(th.representative_ticket_ids) as varchar[])) as ex(ticket_id)

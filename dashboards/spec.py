@@ -16,6 +16,7 @@ from dashboards.datasets import (
     DEPOSITS,
     ESCALATIONS,
     FILTER_COLUMNS,
+    FILTER_LABELS,
     IMPACT,
     LEAD_TIME,
     LINKS,
@@ -33,8 +34,8 @@ from dashboards.datasets import (
 )
 
 __all__ = [  # the spec's whole vocabulary, as before datasets and chart builders got their own modules
-    "AGENTS", "DASHBOARDS", "DATASETS", "DEPOSITS", "ESCALATIONS", "FILTER_COLUMNS", "IMPACT", "LEADERSHIP",
-    "LEAD_TIME", "LINKS", "OPERATIONS", "PRODUCT", "QA", "SECURITY", "SUPPORT_DRIVEN", "THEME_EXAMPLES",
+    "AGENTS", "DASHBOARDS", "DATASETS", "DEPOSITS", "ESCALATIONS", "FILTER_COLUMNS", "FILTER_LABELS", "IMPACT",
+    "LEADERSHIP", "LEAD_TIME", "LINKS", "OPERATIONS", "PRODUCT", "QA", "SECURITY", "SUPPORT_DRIVEN", "THEME_EXAMPLES",
     "THEME_GROWTH", "THEME_TAXONOMY", "THEME_TICKETS", "THEME_WEEKLY", "TICKETS", "Chart", "Dashboard", "Dataset",
     "Metric", "bar", "kpi", "line", "pie", "rows_table", "table",
 ]
@@ -48,7 +49,7 @@ class Dashboard:
         title: Dashboard title.
         slug: URL slug (``/superset/dashboard/<slug>/``).
         rows: Charts, row by row.
-        extra_filters: ``(label, column, dataset)`` select filters beyond date, channel, language, tier.
+        extra_filters: ``(label, column, dataset)`` select filters beyond date, channel, language, tier, source.
         filter_parents: ``(filter label, parent filter label)``: the filter offers only the values under
             the parent's choice (Superset's cascading filters), e.g. sub-themes of a top-level theme.
     """

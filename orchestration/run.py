@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -53,6 +54,8 @@ class PipelineResult:
         failed_checks: ``check name: description`` of each failed asset check.
         errors: User-facing error messages of failed steps.
         skipped: Asset keys that did not materialize.
+        warnings: What the loading steps warned about (no file matched a table's pattern, references
+            emptied), in loading order.
     """
 
     success: bool
@@ -60,6 +63,7 @@ class PipelineResult:
     failed_checks: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_pipeline(data_dir: Path | None = None, selection: str = "*") -> PipelineResult:
@@ -116,6 +120,8 @@ def _run_locked(settings: Settings, selection: str) -> PipelineResult:
     outcome.failed_checks = [f"{c.asset_key.to_user_string()} {c.check_name}: {c.description or ''}"
                              for c in result.get_asset_check_evaluations() if not c.passed]
     outcome.errors = [_user_message(e.step_failure_data.error) for e in result.get_step_failure_events()]
+    outcome.warnings = [str(warning) for e in result.get_asset_materialization_events()
+                        for warning in _metadata_list(e.step_materialization_data.materialization.metadata, "warnings")]
     planned = set(job.asset_layer.executable_asset_keys)
     outcome.skipped = sorted(k.to_user_string() for k in planned - materialized)
     if outcome.failed_checks:
@@ -145,6 +151,12 @@ def _release_slots_of_dead_runs(instance: DagsterInstance) -> None:
             instance.report_run_failed(run, "its process ended without finishing (killed or crashed); "
                                             "its slot of the warehouse pool was given back by the next run")
         log.warning(f"run {run_id} had ended without giving back its warehouse pool slot: freed")
+
+
+def _metadata_list(metadata: Mapping[str, object], key: str) -> list[object]:
+    """The list a materialization's JSON metadata entry holds, or nothing."""
+    value = getattr(metadata.get(key), "value", None)
+    return list(value) if isinstance(value, list) else []
 
 
 def _user_message(error: ErrorChain | None) -> str:

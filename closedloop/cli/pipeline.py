@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -27,13 +28,14 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Load exports into the raw tables without Dagster (same code the raw assets run)."""
     from closedloop.core.lock import run_lock
-    from closedloop.core.settings import load_settings, prepare_environment
+    from closedloop.core.settings import load_settings, prepare_environment, record_exports_folder
     from closedloop.core.warehouse import connect, publish_tables, schema_tables, shared_warehouse
     from closedloop.ingest import load_all
 
     settings = prepare_environment(load_settings())
-    data = Path(args.data) if args.data else settings.data_dir
+    data = Path(args.data).resolve() if args.data else settings.data_dir
     with run_lock(settings.home):  # each entity's line is logged once, by load_entity (closedloop.ingest)
+        record_exports_folder(replace(settings, data_dir=data))  # `closedloop summary` names it
         report = load_all(settings.warehouse, data)
         if shared_warehouse() is not None:  # the raw tables dbt reads on the shared PostgreSQL warehouse
             with connect(settings.warehouse) as con:
@@ -47,8 +49,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.entities else 1
 
 
+def _preflight(data: Path | None) -> None:
+    """Warn about references in the exports that can name nothing (file, line, field), before Dagster is imported.
+
+    Importing Dagster takes seconds (tens on a busy machine); these lines come first. A sources
+    file that cannot be read is left to the loading steps, which fail on it and say so.
+    """
+    from closedloop.core.errors import ClosedloopError
+    from closedloop.core.settings import load_settings
+    from closedloop.ingest.config import load_config
+    from closedloop.ingest.preflight import preflight
+
+    settings = load_settings()
+    folder = data.resolve() if data else settings.data_dir
+    user = folder / "closedloop-sources.yml"
+    try:
+        config = load_config(user if user.exists() else None)
+    except ClosedloopError:
+        return
+    folders = [folder] + ([settings.inbox] if settings.inbox.exists() else [])
+    for warning in preflight(settings.warehouse, folders, config):
+        logging.getLogger("closedloop.ingest").warning(warning)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Materialize every asset and print a line per stage."""
+    _preflight(Path(args.data) if args.data else None)
     from orchestration.run import run_pipeline
 
     result = run_pipeline(Path(args.data) if args.data else None, selection=args.select)
@@ -57,6 +83,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         log.error(f"check failed: {check}")
     for error in result.errors:
         print(f"closedloop: {error}", file=sys.stderr)
+    for warning in result.warnings:  # said once by each loading step, repeated here where the run ends
+        log.warning(f"warning: {warning}")
     if result.skipped and not result.success:
         log.error(f"not built because of the failures above: {', '.join(result.skipped[:8])}"
                   f"{' ...' if len(result.skipped) > 8 else ''}")

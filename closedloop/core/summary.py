@@ -31,6 +31,27 @@ def _headlines(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
     return out
 
 
+def _source_lines(con: duckdb.DuckDBPyConnection, tables: set[tuple[str, str]]) -> list[str]:
+    """Tickets per feedback source, and the columns a rule filled for it (raw.source_defaults)."""
+    columns = {row[0] for row in con.execute("SELECT column_name FROM information_schema.columns "
+                                             "WHERE table_schema = 'raw' AND table_name = 'tickets'").fetchall()}
+    if "source_name" not in columns:
+        return []
+    filled: dict[str, str] = {}
+    if ("raw", "source_defaults") in tables:
+        for source, emptied, names in con.execute(
+                "SELECT coalesce(source_name, ''), starts_with(default_rule, 'emptied') AS emptied, "
+                "string_agg(DISTINCT column_name, ', ' ORDER BY column_name) FROM raw.source_defaults "
+                "WHERE table_name = 'tickets' GROUP BY ALL ORDER BY ALL").fetchall():
+            said = f"emptied: {names}" if emptied else f"by rule: {names}"
+            filled[str(source)] = f"{filled[str(source)]}; {said}" if str(source) in filled else said
+    parts = [f"{source or 'unnamed'} {int(count):,}" + (f" ({filled[source]})" if source in filled else "")
+             for source, count in con.execute("SELECT coalesce(source_name, ''), count(*) FROM raw.tickets "
+                                              "GROUP BY ALL ORDER BY 2 DESC, 1").fetchall()]
+    return textwrap.wrap("; ".join(parts), width=100, initial_indent=f"{'sources':>12}: ",
+                         subsequent_indent=" " * 14, break_on_hyphens=False) if parts else []
+
+
 def _build_lines(settings: Settings) -> list[str]:
     """The last dbt build's outcome and which marts the reports and dashboards read."""
     build = last_build(settings.home)
@@ -72,6 +93,7 @@ def summary_text() -> str:
         quarantined = con.execute("SELECT entity, count(DISTINCT (source_file, source_line)) FROM raw.quarantine "
                                   "GROUP BY entity ORDER BY entity").fetchall()
         lines.append(f"{'quarantine':>12}: " + (", ".join(f"{e} {n:,}" for e, n in quarantined) or "no rejected rows"))
+        lines += _source_lines(con, {(schema, name) for schema, name in tables})
         lines += _headlines(con, {name for _, name in tables})
     finally:
         con.close()

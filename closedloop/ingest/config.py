@@ -21,6 +21,16 @@ example a Freshdesk CSV export::
         channel: {"1": email, "2": in_app, "3": phone, "7": chat, "9": social}
       defaults:           # optional constant for columns the export lacks
         priority: normal
+
+A review, survey or community source says its ``kind`` and maps only an id, a time and text;
+the rest is filled by rule and reported (:mod:`closedloop.ingest.defaults`)::
+
+    tickets:
+      connector: generic
+      kind: review                 # review | survey | community | helpdesk (default)
+      source_name: Acme Wallet     # or columns: {source_name: <column>}; default: the files' folder
+      files: appstore/reviews*.csv
+      columns: {ticket_id: review_id, created_at: date, body: content, rating: stars}
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ import yaml
 
 from closedloop.core.errors import ConfigError
 from closedloop.ingest.account import account_specs
+from closedloop.ingest.defaults import FEEDBACK_KINDS, KINDS, TEXT_COLUMNS, kind_rules
 from closedloop.ingest.schema import ENTITIES
 
 ZENDESK_CUSTOM_FIELDS: dict[str, int] = {
@@ -62,6 +73,10 @@ class SourceSpec:
         values: Per canonical column, a mapping of source values to canonical values.
         defaults: Per canonical column, a constant used when the file has no value.
         custom_fields: Zendesk: canonical column -> custom field id.
+        kind: Tickets: ``helpdesk`` (default), ``review``, ``survey`` or ``community``; decides which
+            columns are filled by rule when the export lacks them (:mod:`closedloop.ingest.defaults`).
+        source_name: Tickets: the source's name (an app, brand or product) for every row, unless
+            ``columns`` maps ``source_name`` to a column; default the folder of the first file pattern.
     """
 
     entity: str
@@ -72,6 +87,8 @@ class SourceSpec:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     custom_fields: dict[str, int] = field(default_factory=dict)
+    kind: str = "helpdesk"
+    source_name: str | None = None
 
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -141,11 +158,9 @@ def load_config(path: Path | None = None) -> dict[str, SourceSpec]:
         unknown = set(columns) - {c.name for c in entity.columns}
         if unknown:
             raise ConfigError(f"{path}: {name}: unknown canonical columns {sorted(unknown)}")
+        kind = str(spec.get("kind", "helpdesk"))
         if connector == "generic":
-            missing = [c.name for c in entity.columns if c.required and c.name not in columns
-                       and c.name not in (spec.get("defaults") or {})]
-            if missing:
-                raise ConfigError(f"{path}: {name}: the column mapping lacks required columns {missing}")
+            _check_generic(path, name, kind, columns, spec.get("defaults") or {})
         specs[name] = SourceSpec(
             entity=name,
             connector=connector,
@@ -155,5 +170,26 @@ def load_config(path: Path | None = None) -> dict[str, SourceSpec]:
             values={k: {str(a): str(b) for a, b in v.items()} for k, v in (spec.get("values") or {}).items()},
             defaults={k: str(v) for k, v in (spec.get("defaults") or {}).items()},
             custom_fields=zendesk_fields if connector == "zendesk" else {},
+            kind=kind,
+            source_name=str(spec["source_name"]) if spec.get("source_name") is not None else None,
         )
     return specs
+
+
+def _check_generic(path: Path | None, name: str, kind: str, columns: dict[str, str], defaults: dict[str, Any]) -> None:
+    """A generic mapping names every column its entity requires, unless a default or its kind's rule fills it.
+
+    Raises:
+        ConfigError: Naming the sources file, the table and what is missing.
+    """
+    if kind not in KINDS:
+        raise ConfigError(f"{path}: {name}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind != "helpdesk" and name != "tickets":
+        raise ConfigError(f"{path}: {name}: kind {kind!r} applies to tickets only")
+    filled = set(columns) | set(defaults) | set(kind_rules(name, kind))
+    missing = [c.name for c in ENTITIES[name].columns if c.required and c.name not in filled]
+    if missing:
+        rules = "" if kind != "helpdesk" else " (a review, survey or community source: set kind to fill them by rule)"
+        raise ConfigError(f"{path}: {name}: the column mapping lacks required columns {missing}{rules}")
+    if kind in FEEDBACK_KINDS and not set(TEXT_COLUMNS) & set(columns):
+        raise ConfigError(f"{path}: {name}: a {kind} source maps its text to body or subject")

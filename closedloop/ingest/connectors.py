@@ -14,6 +14,7 @@ from typing import Any
 
 from closedloop.core.errors import UnreadableFileError
 from closedloop.ingest.config import SourceSpec
+from closedloop.ingest.defaults import rules_of, source_name_of
 from closedloop.ingest.schema import ENTITIES
 
 ZENDESK_CHANNELS = {
@@ -84,18 +85,24 @@ def mapping_sql(spec: SourceSpec, batch: str, is_json: bool) -> str:
         exprs, from_sql = _jira(batch)
     else:
         exprs, from_sql = _generic(spec, batch, is_json)
+    if spec.entity == "tickets" and "source_name" not in exprs:
+        exprs["source_name"] = _q(spec.source_name or source_name_of(
+            spec.files, spec.kind if spec.connector == "generic" else spec.connector))
     malformed = "(__line IS NULL OR NOT starts_with(ltrim(line), '{'))" if is_json else "false"
     ragged = "NULL" if is_json else "__ragged"
     raw = ["source_line", f"{malformed} AS __malformed", f"{ragged} AS __ragged"]
     selects = ["source_line", "__malformed", "__ragged"]
+    rules = rules_of(spec.entity, spec.connector, spec.kind, spec.defaults)
+    trimmed = {col.name: _trimmed(col.name) for col in entity.columns}
     for col in entity.columns:
         expr = exprs.get(col.name, "NULL")
         if col.name in spec.values:
             expr = _case_map(f"CAST({expr} AS VARCHAR)", spec.values[col.name])
         raw.append(f"CAST({expr} AS VARCHAR) AS {col.name}")
-        expr = _trimmed(col.name)
-        if col.name in spec.defaults:
-            expr = f"coalesce({expr}, {_q(spec.defaults[col.name])})"
+        expr = trimmed[col.name]
+        if col.name in rules:
+            selects.append(f"({expr} IS NULL) AS __defaulted_{col.name}")
+            expr = f"coalesce({expr}, {rules[col.name].sql.format(**trimmed)})"
         selects.append(f"{expr} AS {col.name}")
     return f"SELECT {', '.join(selects)} FROM (SELECT {', '.join(raw)} FROM {from_sql})"
 

@@ -25,12 +25,16 @@ import pyarrow as pa
 from closedloop.core.errors import UnreadableFileError
 from closedloop.core.warehouse import connect
 from closedloop.core.warehouse import cursor as second_cursor
+from closedloop.ingest import tally
 from closedloop.ingest.account import load_account
 from closedloop.ingest.config import SourceSpec, load_config
 from closedloop.ingest.connectors import mapping_sql, record_sql
+from closedloop.ingest.defaults import DefaultRule, rules_of
+from closedloop.ingest.outcome import EntityReport, LoadReport
 from closedloop.ingest.readers import Batch, read_ahead, read_batches
 from closedloop.ingest.rules import kept, parent_lookups, problems, timestamp_window, typed
 from closedloop.ingest.schema import ENTITIES, Entity, Reference, create_all_sql, redacted_sql
+from closedloop.ingest.tally import Counted
 
 log = logging.getLogger("closedloop.ingest")
 
@@ -39,75 +43,14 @@ LOAD_ORDER = ("groups", "agents", "tickets", "ticket_events", "satisfaction_rati
               "schedules", "schedule_holidays", "sla_policies", "group_tiers")
 
 
-@dataclass
-class EntityReport:
-    """What loading one entity did.
-
-    Attributes:
-        entity: Entity name.
-        files: Files read.
-        rows_read: Records read from the files.
-        rows_valid: Rows that passed validation (an audit record may hold several events).
-        rows_skipped: Records that map to no row: blank lines, audits with no field change or comment,
-            users who are end users.
-        rows_quarantined: Records rejected (each may have several reasons).
-        rows_in_table: Rows in the raw table after the merge.
-        rows_added: Net rows added to the raw table by this load.
-        seconds: Wall time.
-        reasons: Quarantine reason counts by ``field: reason kind``.
-        error: Why the entity did not load (a file that cannot be read), or None; nothing of it was merged.
-    """
-
-    entity: str
-    files: list[Path] = field(default_factory=list)
-    rows_read: int = 0
-    rows_valid: int = 0
-    rows_skipped: int = 0
-    rows_quarantined: int = 0
-    rows_in_table: int = 0
-    rows_added: int = 0
-    seconds: float = 0.0
-    reasons: dict[str, int] = field(default_factory=dict)
-    error: str | None = None
-
-    def summary(self) -> str:
-        """One line for logs and the CLI."""
-        if self.error:
-            return f"raw_{self.entity}: NOT LOADED, nothing of it merged: {self.error}"
-        return (f"raw_{self.entity}: {self.rows_read:,} read from {len(self.files)} file(s), "
-                f"{self.rows_valid:,} valid, {self.rows_quarantined:,} quarantined, "
-                + (f"{self.rows_skipped:,} skipped, " if self.rows_skipped else "") +
-                f"{self.rows_in_table:,} in table ({self.rows_added:+,}) in {self.seconds:.1f}s")
-
-
-@dataclass
-class LoadReport:
-    """What :func:`load_all` did, per entity."""
-
-    entities: dict[str, EntityReport] = field(default_factory=dict)
-
-    @property
-    def rows_quarantined(self) -> int:
-        """Records quarantined across entities."""
-        return sum(r.rows_quarantined for r in self.entities.values())
-
-    @property
-    def errors(self) -> list[str]:
-        """Why each entity that did not load failed (the file and the reason)."""
-        return [f"raw_{name}: {r.error}" for name, r in self.entities.items() if r.error]
-
-    @property
-    def partial(self) -> bool:
-        """Whether some entity did not load (the others did)."""
-        return bool(self.errors)
-
-
 @dataclass(frozen=True)
 class Rules:
-    """The row rules of one entity's load: the ``problems`` SQL and the references it checks."""
+    """One entity's load: the ``problems`` SQL, the references it checks, those it empties, the default rules."""
 
     problems: list[tuple[str, str]]
     references: tuple[Reference, ...]
+    emptied: tuple[Reference, ...] = ()
+    defaults: dict[str, DefaultRule] = field(default_factory=dict)
 
 
 def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -185,13 +128,17 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
     started = time.perf_counter()
     entity = ENTITIES[spec.entity]
     report = EntityReport(entity=spec.entity, files=find_files(spec, data_dirs))
-    if not report.files:
+    if not report.files and spec.files:  # `files: []` in closedloop-sources.yml turns a table off
         folders = ", ".join(str(d) for d in ([data_dirs] if isinstance(data_dirs, Path) else data_dirs))
-        log.warning(f"raw_{spec.entity}: no file matches {', '.join(spec.files)} in {folders}; "
-                    "nothing loaded (map the export in closedloop-sources.yml if it lives elsewhere)")
+        report.warnings.append(f"raw_{spec.entity}: no file matches {', '.join(spec.files)} in {folders}; nothing "
+                               "loaded (map the export in closedloop-sources.yml if it lives elsewhere)")
     before = _count(con, entity.table)
-    references = tuple(r for r in entity.references if r.always or _count(con, ENTITIES[r.parent].table))
-    rules = Rules(problems(entity, timestamp_window(entity), references), references)
+    # A reference to an empty table cannot name a row: emptied and warned about (closedloop.ingest.tally).
+    references = tuple(r for r in entity.references if r.always or entity.column(r.column).required
+                       or _count(con, ENTITIES[r.parent].table))
+    rules = Rules(problems(entity, timestamp_window(entity), references), references,
+                  tuple(r for r in entity.references if r not in references),
+                  rules_of(spec.entity, spec.connector, spec.kind, spec.defaults))
     _snapshot(con, entity, before)
     try:
         for path in report.files:
@@ -202,11 +149,15 @@ def load_entity(con: duckdb.DuckDBPyConnection, spec: SourceSpec, data_dirs: Pat
     finally:
         con.execute("DROP TABLE IF EXISTS __before_rows")
         con.execute("DROP TABLE IF EXISTS __before_quarantine")
+    tally.record(con, entity, report.files, report.tally)
+    report.warnings += tally.warnings(entity, report.tally)
     con.execute("CHECKPOINT")
     report.rows_in_table = _count(con, entity.table)
     report.rows_added = report.rows_in_table - before
     report.seconds = time.perf_counter() - started
     log.info(report.summary())
+    for warning in report.warnings:
+        log.warning(warning)
     return report
 
 
@@ -250,7 +201,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
     cursors = (second_cursor(con), second_cursor(con))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="closedloop-map") as mapper:
         staged: duckdb.DuckDBPyConnection | None = None  # holds a mapped batch waiting for its merge
-        mapping: Future[tuple[int, int]] | None = None
+        mapping: Future[tuple[int, int, list[Counted]]] | None = None
         try:
             for number, batch in enumerate(read_ahead(read_batches(path, spec))):
                 report.rows_read += batch.table.num_rows
@@ -260,9 +211,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                     previous, staged = staged, None
                     _merge_batch(previous, entity)
                 # The next batch maps on the cursor that just merged, so wait for this one first.
-                valid, skipped = mapping.result()
+                valid, skipped, counted = mapping.result()
                 report.rows_valid += valid
                 report.rows_skipped += skipped
+                for source_name, column, rule, rows, first_line, example in counted:
+                    report.tally.add((source, source_name, column, rule), rows, first_line, example)
                 staged, mapping = cursor, None
             # On an error nothing more is merged: load_entity puts the table back as it was.
             if staged is not None:
@@ -285,11 +238,12 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
 
 
 def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, path: Path, batch: Batch,
-               rules: Rules) -> tuple[int, int]:
+               rules: Rules) -> tuple[int, int, list[Counted]]:
     """Map and validate one batch, quarantine its bad rows and stage the valid ones.
 
     Returns:
-        How many rows are valid, and how many records mapped to no row (skipped).
+        How many rows are valid, how many records mapped to no row (skipped), and the valid rows'
+        values filled by a default rule or emptied (:func:`closedloop.ingest.tally.count_batch`).
     """
     source = str(path)
     con.register("__batch", batch.table)
@@ -311,7 +265,7 @@ def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
             con.register("__batch", table)
             con.execute("CREATE OR REPLACE TEMP VIEW __records AS SELECT * FROM __batch")
         _map(con, spec, entity, batch.is_json, rules)
-        valid = _stage_valid(con, entity, source)
+        valid = _stage_valid(con, entity, source, rules.emptied)
         counts = con.execute("SELECT count(*), count(DISTINCT source_line) FROM __mapped").fetchall()
         mapped, lines = (int(counts[0][0]), int(counts[0][1])) if counts else (0, 0)
         # Most batches have no bad rows: skip the quarantine query, which scans the batch's records.
@@ -322,7 +276,7 @@ def _map_batch(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity,
                 "ON r.source_line = p.source_line ORDER BY p.source_line, p.field",
                 [entity.name, source],
             )
-        return valid, batch.table.num_rows - lines
+        return valid, batch.table.num_rows - lines, tally.count_batch(con, entity, rules.defaults, rules.emptied)
     finally:
         con.unregister("__batch")
 
@@ -360,7 +314,7 @@ def _map(con: duckdb.DuckDBPyConnection, spec: SourceSpec, entity: Entity, is_js
                 "FROM (SELECT source_line, unnest(__failures) AS p FROM __mapped WHERE len(__failures) > 0)")
 
 
-def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) -> int:
+def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str, emptied: tuple[Reference, ...]) -> int:
     """Define ``__candidates``, the batch's valid rows typed and redacted; return how many there are.
 
     A view over ``__mapped``, not a copy: the merge reads the key and version columns of it
@@ -368,7 +322,7 @@ def _stage_valid(con: duckdb.DuckDBPyConnection, entity: Entity, source: str) ->
     """
     selects = ["rowid AS __rid"]
     for col in entity.columns:
-        selects.append(f"{kept(col)} AS {col.name}")
+        selects.append(f"{'NULL' if any(r.column == col.name for r in emptied) else kept(col)} AS {col.name}")
         if col.redact:
             selects.append(f"__redacted_{col.name} AS {col.name}_redacted")
     literal = "'" + source.replace("'", "''") + "'"

@@ -95,9 +95,16 @@ def _duration(delta: timedelta) -> str:
 
 
 def typed(col: Column) -> str:
-    """The column's value in its type; NULL when it does not parse (a timestamp is read in UTC)."""
+    """The column's value in its type; NULL when it does not parse (a timestamp is read in UTC).
+
+    A timestamp is ISO 8601, or Unix time as Intercom's API and Google Play's review export write
+    it: 9 or 10 digits are seconds, 12 or 13 digits milliseconds since 1970-01-01 UTC.
+    """
     if col.type == "TIMESTAMP":
-        return f"CAST(try_cast({col.name} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        v = col.name
+        return (f"CASE WHEN regexp_full_match({v}, '[0-9]{{9,10}}') THEN make_timestamp(try_cast({v} AS BIGINT) "
+                f"* 1000000) WHEN regexp_full_match({v}, '[0-9]{{12,13}}') THEN make_timestamp(try_cast({v} AS BIGINT)"
+                f" * 1000) ELSE CAST(try_cast({v} AS TIMESTAMPTZ) AS TIMESTAMP) END")
     if col.type == "INTEGER":
         return f"try_cast(round(try_cast({col.name} AS DOUBLE)) AS INTEGER)"
     return f"try_cast({col.name} AS {col.type})"

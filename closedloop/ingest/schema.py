@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from closedloop.core.redact import redact_sql
+from closedloop.ingest.defaults import SOURCE_DEFAULTS_DDL
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ class Entity:
         raise KeyError(name)
 
 
-CHANNELS = ("chat", "email", "in_app", "social", "phone")
+CHANNELS = ("chat", "email", "in_app", "social", "phone", "review", "survey", "community")
+"""Help-desk channels, then the kinds of feedback source (:data:`closedloop.ingest.defaults.KINDS`)."""
 PRIORITIES = ("low", "normal", "high", "urgent")
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 
@@ -140,6 +142,11 @@ TICKETS = Entity(
         Column("recovery_method", enum=("automatic", "manual")),
         Column("recovery_status", enum=("recovered", "unrecoverable", "pending")),
         Column("recovered_at", "TIMESTAMP"),
+        Column("source_name", description="The feedback source (app, brand, product): a constant of the mapping, "
+                                          "a column, or the folder of its files."),
+        Column("rating", "INTEGER", range=(1, 5),
+               description="1-5 answer given with the feedback itself (a review's stars, a survey's CSAT question); "
+                           "staging turns it into a satisfaction rating of the ticket."),
     ),
     checks=(
         ("updated_at", "created_at"),
@@ -365,12 +372,12 @@ def redacted_sql(col: Column) -> str:
 
 
 def migrate_sql(entity: Entity) -> list[str]:
-    """Add the ``*_redacted`` columns an older raw table lacks, and fill them for the rows it holds.
+    """Add the columns an older raw table lacks (``source_name``...), and fill the ``*_redacted`` ones.
 
     Every statement is a no-op on an up-to-date table (a redacted twin is NULL only when its
     original is).
     """
-    statements = []
+    statements = [f"ALTER TABLE {entity.table} ADD COLUMN IF NOT EXISTS {c.name} {c.type}" for c in entity.columns]
     for col in entity.columns:
         if col.redact:
             statements += [
@@ -395,4 +402,4 @@ QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS raw.quarantine (
 def create_all_sql() -> list[str]:
     """Statements that create the raw schema, every raw table (or bring it up to date) and the quarantine."""
     return ["CREATE SCHEMA IF NOT EXISTS raw", *(table_ddl(e) for e in ENTITIES.values()),
-            *(stmt for e in ENTITIES.values() for stmt in migrate_sql(e)), QUARANTINE_DDL]
+            *(stmt for e in ENTITIES.values() for stmt in migrate_sql(e)), QUARANTINE_DDL, SOURCE_DEFAULTS_DDL]

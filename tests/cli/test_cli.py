@@ -56,3 +56,20 @@ def test_console_script_is_installed_and_shows_every_command():
                          text=True, check=True).stdout
     for command in ("demo-data", "ingest", "run", "summary"):
         assert command in out
+
+
+def test_summary_names_the_folder_ingest_read_and_each_source_with_what_a_rule_filled(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "my exports"
+    (data / "playstore").mkdir(parents=True)
+    (data / "playstore/reviews.csv").write_text("id,at,text,stars\ng1,2024-03-01T10:00:00Z,Crash on start,1\n"
+                                                "g2,2024-03-02T10:00:00Z,Works,5\n")
+    (data / "closedloop-sources.yml").write_text(json.dumps({"tickets": {
+        "connector": "generic", "kind": "review", "files": "playstore/reviews*.csv",
+        "columns": {"ticket_id": "id", "created_at": "at", "body": "text", "rating": "stars"}}}))
+    monkeypatch.setenv("CLOSEDLOOP_HOME", str(tmp_path / "state"))
+    assert main(["ingest", "--data", str(data)]) == 0
+    capsys.readouterr()
+    assert main(["summary"]) == 0
+    out = capsys.readouterr().out
+    assert f"exports     {data}\n" in out
+    assert "sources: playstore 2 (by rule: channel, solved_at, status, updated_at)" in out

@@ -74,3 +74,17 @@ def test_the_rendered_bundle_points_the_database_at_the_serving_warehouse(tmp_pa
     assert connect_args["config"]["lock_configuration"] is True
     assert URI_PLACEHOLDER in (BUNDLE_DIR / "databases" / "closedloop.yaml").read_text()
     assert json.dumps(database["extra"])  # stays JSON-serialisable for Superset's import
+
+
+def test_every_dashboard_splits_by_feedback_source_on_the_charts_whose_dataset_has_it() -> None:
+    datasets = {d["uuid"]: {c["column_name"] for c in d["columns"]} for d in _load("datasets")}
+    charts = {c["uuid"]: c["dataset_uuid"] for c in _load("charts")}
+    for dashboard in _load("dashboards"):
+        source = next(f for f in dashboard["metadata"]["native_filter_configuration"] if f["name"] == "Source")
+        assert [t["column"]["name"] for t in source["targets"]] == ["source_name"]
+        assert "source_name" in datasets[source["targets"][0]["datasetUuid"]]
+        placed = {v["meta"]["chartId"]: v["meta"]["uuid"] for v in dashboard["position"].values()
+                  if isinstance(v, dict) and v.get("type") == "CHART"}
+        scoped = {uuid for chart_id, uuid in placed.items() if chart_id not in source["scope"]["excluded"]}
+        assert scoped == {uuid for uuid in placed.values() if "source_name" in datasets[charts[uuid]]}
+        assert scoped, dashboard["slug"]

@@ -138,6 +138,9 @@ def test_generic_csv_with_column_and_value_mapping_loads_another_help_desk(expor
 
 def test_generic_parquet_and_jsonl_sources_load_qa_reviews(export_dir, warehouse, ticket, jsonl):
     jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1), ticket(2)])
+    # A QA review's agent is required, so it must be a loaded agent (the dbt relationships test says so too).
+    jsonl(export_dir / "zendesk/users.jsonl", [{"id": 1001, "name": "Ana", "role": "agent"},
+                                               {"id": 1002, "name": "Raj", "role": "agent"}])
     (export_dir / "qa").mkdir()
     pq.write_table(pa.table({"review_id": ["r1"], "ticket_id": [1], "agent_id": [1001], "reviewed_at":
                              ["2024-03-03T00:00:00Z"], "tone": [90], "accuracy": [80], "compliance": [100],

@@ -103,11 +103,17 @@ def test_children_are_checked_against_every_ticket_loaded_so_far_not_only_this_e
         (3, "ticket_id 3 is not a loaded ticket")]
 
 
-def test_tickets_are_checked_against_groups_and_agents_only_once_those_are_loaded(export_dir, warehouse, ticket,
-                                                                                  jsonl):
+def test_without_groups_tickets_load_without_their_group_and_say_so_then_are_checked_once_groups_load(
+        export_dir, warehouse, ticket, jsonl):
     jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1, group_id=2), ticket(2, group_id=9)])
-    load_all(warehouse, export_dir)
-    assert _ids(warehouse, "tickets", "ticket_id") == ["1", "2"], "no groups export: group ids are not checked"
+    report = load_all(warehouse, export_dir)
+    assert _ids(warehouse, "tickets", "ticket_id") == ["1", "2"], "no groups export: the tickets still load"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(group_id) FROM raw.tickets").fetchall() == [(0,)]
+        assert con.execute("SELECT column_name, rows FROM raw.source_defaults WHERE column_name = 'group_id'"
+                           ).fetchall() == [("group_id", 2)]
+    assert (f"{export_dir / 'zendesk/tickets.jsonl'} line 1, field group_id: '2' names no loaded group"
+            in "\n".join(report.entities["tickets"].warnings))
     jsonl(export_dir / "zendesk/groups.jsonl", [{"id": 2, "name": "L1"}])
     load_all(warehouse, export_dir)
     assert [(e, line, f, r) for e, line, f, r in _quarantine(warehouse)] == [

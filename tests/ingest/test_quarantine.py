@@ -83,6 +83,7 @@ def test_fixing_a_file_clears_its_quarantine_and_loads_the_row(export_dir, wareh
 
 def test_csv_row_with_wrong_field_count_is_quarantined_by_line(export_dir, warehouse, ticket, jsonl):
     jsonl(export_dir / "zendesk/tickets.jsonl", [ticket(1)])
+    jsonl(export_dir / "zendesk/users.jsonl", [{"id": 1001, "name": "Ana", "role": "agent"}])
     (export_dir / "qa").mkdir()
     (export_dir / "qa/qa_reviews.csv").write_text(
         "review_id,ticket_id,agent_id,reviewer_id,reviewed_at,tone,accuracy,compliance,resolution,comment\n"

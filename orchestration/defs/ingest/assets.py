@@ -45,6 +45,8 @@ def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
                 "dagster/row_count": report.rows_in_table,
                 "rows_added": report.rows_added,
                 "quarantine_reasons": dg.MetadataValue.json(report.reasons),
+                # no file matched, references emptied: repeated at the end of `closedloop run`
+                "warnings": dg.MetadataValue.json(report.warnings),
                 "seconds": round(report.seconds, 2),
             }
         )

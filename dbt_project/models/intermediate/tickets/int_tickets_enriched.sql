@@ -96,6 +96,7 @@ enriched as (
         tickets.status,
         tickets.is_resolved,
         tickets.channel,
+        tickets.source_name,
         case
             when tickets.language = 'unknown' then coalesce(detected_languages.detected_language, 'unknown')
             else tickets.language

@@ -27,6 +27,7 @@ final as (
         is_closed_without_solve,
         is_agent_created,
         channel,
+        source_name,
         language,
         priority,
 

@@ -21,7 +21,8 @@ final as (
         assignments.probability,
         assignments.model_version,
         assignments.assigned_by,
-        assignments.assigned_at
+        assignments.assigned_at,
+        tickets.source_name
     from assignments
     inner join themes
         on assignments.theme_id = themes.theme_id

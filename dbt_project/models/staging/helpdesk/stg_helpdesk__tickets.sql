@@ -24,6 +24,9 @@ renamed as (
         status,
         coalesce(priority, 'normal') as priority,
         channel,
+        -- the feedback source (app, brand, product) the ingestion named; older loads had none
+        coalesce(source_name, 'unnamed') as source_name,
+        rating,
         coalesce(lower(trim(language)), 'unknown') as language,
         status in {{ sql_list(var('resolved_statuses')) }} as is_resolved,
 
