@@ -388,15 +388,8 @@ def migrate_sql(entity: Entity) -> list[str]:
     return statements
 
 
-QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS raw.quarantine (
-  entity VARCHAR,
-  source_file VARCHAR,
-  source_line BIGINT,
-  field VARCHAR,
-  reason VARCHAR,
-  record VARCHAR,
-  loaded_at TIMESTAMP
-)"""
+QUARANTINE_DDL = ("CREATE TABLE IF NOT EXISTS raw.quarantine (entity VARCHAR, source_file VARCHAR, source_line BIGINT, "
+                  "field VARCHAR, reason VARCHAR, record VARCHAR, loaded_at TIMESTAMP)")
 
 
 def create_all_sql() -> list[str]:
