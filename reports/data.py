@@ -15,8 +15,18 @@ from typing import Any
 import duckdb
 
 from closedloop.core.errors import ClosedloopError
+from reports.coverage import Coverage, read_coverage, read_source_split
 from reports.quarters import Quarter
-from reports.records import ImprovementItem, Kpi, ReportData, Security, Source, SupportDriven, ThemeChange
+from reports.records import (
+    FirstResponse,
+    ImprovementItem,
+    Kpi,
+    ReportData,
+    Security,
+    Source,
+    SupportDriven,
+    ThemeChange,
+)
 from reports.taxonomy import theme_groups
 
 LOOP_MARTS = ("fct_support_driven_share", "fct_improvement_impact", "fct_insight_lead_time",
@@ -108,7 +118,9 @@ def load_report_data(warehouse: Path, quarter: Quarter) -> ReportData:
         sla_minutes = _sla_minutes(con, quarter)
         cite(f"First-response SLA target ({sla_minutes} minutes)", "fct_tickets", "sla_target_minutes",
              f"most common target of tickets solved in {quarter.key} (solved_date)")
-        rising, declining = _theme_changes(con, quarter)
+        first_response, coverage = _responses_and_coverage(con, quarter, tables, cite)
+        comparable = coverage.comparable(quarter, quarter.previous)
+        rising, declining, top = _theme_changes(con, quarter, comparable)
         cite("Theme ticket counts, this quarter and last", "fct_theme_weekly", "tickets",
              f"sum by theme_id over weeks whose week_start_date is in {quarter.key} or {quarter.previous.key}")
         cite("Theme names and example tickets", "dim_themes, marts.fct_tickets",
@@ -127,22 +139,34 @@ def load_report_data(warehouse: Path, quarter: Quarter) -> ReportData:
         cite("Deposit recoveries", "fct_deposit_recoveries",
              "count(*), recovery_status, days_to_recover, asset, amount", f"reported_date in {quarter.key}")
         support_driven = _support_driven(con, quarter, tables, cite)
+        by_source = read_source_split(con, quarter, tables)
+        if by_source:
+            cite("Figures per source", "fct_tickets, marts.fct_ticket_themes, marts.dim_themes",
+                 "source_name, count(*), avg(csat_score); theme_name", f"solved_date in {quarter.key}")
         return ReportData(quarter=quarter, warehouse=warehouse, generated_at=datetime.now().replace(microsecond=0),
                           sla_minutes=sla_minutes, kpis=kpis, history=history,
                           qa_audits=int((qa.get(quarter.key) or {}).get("audits") or 0), rising=rising,
                           declining=declining, security=security, support_driven=support_driven,
-                          sources=sources, theme_groups=groups)
+                          sources=sources, coverage=coverage, first_response=first_response, top_themes=top,
+                          by_source=by_source, theme_groups=groups)
 
 
-KPI_COLUMNS = (  # name, column of fct_support_quarterly, kind, better
-    ("Tickets resolved", "tickets_resolved", "count", "higher"),
-    ("Median first response", "median_first_response_minutes", "minutes", "lower"),
-    ("P90 first response", "p90_first_response_minutes", "minutes", "lower"),
-    ("SLA attainment", "sla_attainment_rate", "rate", "higher"),
-    ("Feedback coverage", "feedback_coverage", "rate", "higher"),
-    ("CSAT (1-5)", "csat_average", "csat", "higher"),
-    ("Bot containment", "bot_containment_rate", "rate", "higher"),
+RESOLVED = ("tickets.status", "tickets.solved_at")
+REPLIES = ("tickets.created_at", "ticket_events.created_at", "ticket_events.is_public", "ticket_events.author_id")
+SLA = (*REPLIES, "tickets.priority", "tickets.group_id", "tickets.channel")
+RATINGS = ("satisfaction_ratings.score", "satisfaction_ratings.ticket_id", "tickets.rating")
+KPI_COLUMNS = (  # name, column of fct_support_quarterly, kind, better, raw inputs
+    ("Tickets resolved", "tickets_resolved", "count", "higher", RESOLVED),
+    ("Median first response", "median_first_response_minutes", "minutes", "lower", REPLIES),
+    ("P90 first response", "p90_first_response_minutes", "minutes", "lower", REPLIES),
+    ("Tickets with a human first response", "first_responses", "count", "higher", REPLIES),
+    ("SLA attainment", "sla_attainment_rate", "rate", "higher", SLA),
+    ("Tickets with an SLA outcome", "sla_applicable_tickets", "count", "higher", SLA),
+    ("Feedback coverage", "feedback_coverage", "rate", "higher", RATINGS),
+    ("CSAT (1-5)", "csat_average", "csat", "higher", RATINGS),
+    ("Bot containment", "bot_containment_rate", "rate", "higher", ("tickets.channel", "ticket_events.author_id")),
 )
+"""Which raw columns (``table.column``) each KPI is computed from: a KPI is marked when the loader defaulted one."""
 
 
 def _kpis(quarter: Quarter, by_key: dict[str, dict[str, Any]], qa: dict[str, dict[str, Any]],
@@ -154,10 +178,10 @@ def _kpis(quarter: Quarter, by_key: dict[str, dict[str, Any]], qa: dict[str, dic
         row = rows.get(q.key)
         return None if row is None or row.get(column) is None else float(row[column])
 
-    for name, column, kind, better in KPI_COLUMNS:
+    for name, column, kind, better, inputs in KPI_COLUMNS:
         number = cite(name, "fct_support_quarterly", column, keys)
         kpis.append(Kpi(name, kind, value(by_key, quarter, column), value(by_key, quarter.previous, column),
-                        value(by_key, quarter.year_ago, column), better, number))
+                        value(by_key, quarter.year_ago, column), better, number, inputs))
     number = cite("QA score (mean overall score, 0-100)", "fct_qa_audits", "avg(overall_score)",
                   "reviewed_date in each quarter")
     kpis.append(Kpi("QA score", "score", value(qa, quarter, "score"), value(qa, quarter.previous, "score"),
@@ -185,7 +209,35 @@ def _sla_minutes(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> int:
     return int(row[0]) if row and row[0] is not None else 10
 
 
-def _theme_changes(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> tuple[list[ThemeChange], list[ThemeChange]]:
+def _responses_and_coverage(con: duckdb.DuckDBPyConnection, quarter: Quarter, tables: set[str],
+                            cite: Any) -> tuple[FirstResponse, Coverage]:
+    """The quarter's first-response populations and the sources' coverage, each cited."""
+    first_response = _first_response(con, quarter)
+    cite("First responses judged against the SLA", "fct_tickets",
+         "first_response_minutes, sla_status, first_response_business_minutes",
+         f"solved_date in {quarter.key}; judged: sla_status met or breached")
+    coverage = read_coverage(con, tables)
+    cite("Coverage of each source (first and last ticket)", coverage.mart.removeprefix("marts."),
+         "source_name, first_date, last_date, tickets, grace_days", "every source")
+    cite("Columns the loader defaulted", "fct_source_defaults",
+         "source_name, table_name, column_name, default_rule, rows", "every row (none when absent)")
+    return first_response, coverage
+
+
+def _first_response(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> FirstResponse:
+    """Tickets resolved, with a human first response, and judged against the SLA, in ``quarter``."""
+    row = con.execute("""
+        select count(*), count(first_response_minutes),
+               count(*) filter (where sla_status in ('met', 'breached')),
+               median(first_response_business_minutes) filter (where sla_status in ('met', 'breached'))
+        from marts.fct_tickets where solved_date >= ? and solved_date < ?""", [quarter.start, quarter.end]).fetchone()
+    tickets, responded, judged, median = row if row else (0, 0, 0, None)
+    return FirstResponse(int(tickets), int(responded), int(judged), None if median is None else float(median))
+
+
+def _theme_changes(con: duckdb.DuckDBPyConnection, quarter: Quarter,
+                   comparable: bool) -> tuple[list[ThemeChange], list[ThemeChange], list[ThemeChange]]:
+    """Rising and declining themes against the previous quarter, or (not comparable) the quarter's top themes."""
     rows = _rows(con, """
         with weekly as (
             select theme_id,
@@ -203,12 +255,17 @@ def _theme_changes(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> tuple[li
     """, [quarter.start, quarter.end, quarter.previous.start])
     changes = [(ThemeChange(r["theme_id"], r["theme_name"], r["status"], int(r["tickets"]),
                             int(r["previous_tickets"])), r["representative_ticket_ids"]) for r in rows]
+    if not comparable:  # a change would only say that a source's files start or end in one of the quarters
+        top = sorted([p for p in changes if p[0].tickets], key=lambda p: (-p[0].tickets, p[0].theme_id))[:TOP_THEMES]
+        for change, ids in top:
+            _attach_example(con, change, ids)
+        return [], [], [c for c, _ in top]
     rising = [(c, ids) for c, ids in changes if c.change > 0][:TOP_THEMES]
     declining = sorted([(c, ids) for c, ids in changes if c.change < 0], key=lambda p: (p[0].change, p[0].theme_id))
     declining = declining[:TOP_THEMES]
     for change, ids in (*rising, *declining):
         _attach_example(con, change, ids)
-    return [c for c, _ in rising], [c for c, _ in declining]
+    return [c for c, _ in rising], [c for c, _ in declining], []
 
 
 def _attach_example(con: duckdb.DuckDBPyConnection, change: ThemeChange, ids_json: str | None) -> None:

@@ -7,6 +7,7 @@ colour alone. Uses matplotlib's non-interactive Agg backend.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from reports.data import ReportData
+from reports.quarters import Quarter
 
 DPI = 150
 STYLE = {"font.size": 9, "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "black",
@@ -54,21 +56,24 @@ def _volume_and_sla(data: ReportData) -> Chart:
     current = keys.index(data.quarter.key)
     with _style():
         fig, (left, right) = plt.subplots(1, 2, figsize=(8.0, 2.9))
-        tickets = [r["tickets_resolved"] for r in history]
+        tickets = [r["tickets_resolved"] or 0 for r in history]
+        partial = [not data.coverage.covers(Quarter.parse(k)) for k in keys]
         bars = left.bar(keys, tickets, color=LIGHT, edgecolor="black", linewidth=0.6)
         bars[current].set_facecolor(MID)
         bars[current].set_hatch("///")
-        for bar, n in zip(bars, tickets, strict=True):
-            left.annotate(f"{n:,}", (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
-                          va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points")
-        left.set_title("Tickets resolved per quarter (hatched: this report)", fontsize=9)
+        for bar, n, part in zip(bars, tickets, partial, strict=True):
+            left.annotate(f"{n:,}{'*' if part else ''}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                          ha="center", va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points")
+        note = "; *: quarter partly covered by the data" if any(partial) else ""
+        left.set_title(f"Tickets resolved per quarter (hatched: this report{note})", fontsize=8)
         left.tick_params(axis="x", rotation=45, labelsize=7)
-        left.set_ylim(0, max(tickets) * 1.15)
+        left.set_ylim(0, max([1, *tickets]) * 1.15)
 
         rates = [100 * r["sla_attainment_rate"] if r["sla_attainment_rate"] is not None else None for r in history]
         right.plot(keys, rates, color="black", marker="o", linestyle="-", linewidth=1.2)
-        right.plot([keys[current]], [rates[current]], marker="s", markersize=9, markerfacecolor="white",
-                   markeredgecolor="black", linestyle="none")
+        if rates[current] is not None:
+            right.plot([keys[current]], [rates[current]], marker="s", markersize=9, markerfacecolor="white",
+                       markeredgecolor="black", linestyle="none")
         for x, y in zip(keys, rates, strict=True):
             if y is not None:
                 right.annotate(f"{y:.1f}%", (x, y), ha="center", va="bottom", fontsize=7, xytext=(0, 4),
@@ -79,8 +84,8 @@ def _volume_and_sla(data: ReportData) -> Chart:
         else:  # no first response recorded in any quarter (a feedback source without agent replies)
             right.text(0.5, 0.5, "no first responses recorded", ha="center", va="center", fontsize=8,
                        transform=right.transAxes)
-        right.set_title(f"SLA attainment (first response within {data.sla_minutes} min)", fontsize=9)
-        right.set_ylabel("% of tickets")
+        right.set_title(f"SLA attainment (first response within {data.sla_minutes} business min)", fontsize=9)
+        right.set_ylabel("% of tickets with an SLA outcome")
         right.tick_params(axis="x", rotation=45, labelsize=7)
         fig.tight_layout()
         return Chart("volume_sla", "Volume and SLA attainment",
@@ -88,27 +93,31 @@ def _volume_and_sla(data: ReportData) -> Chart:
                      _png(fig), 8.0, 2.9)
 
 
-def _first_response(data: ReportData) -> Chart:
+def _first_response(data: ReportData) -> Chart | None:
     history = data.history
     keys = [r["quarter_key"] for r in history]
+    median = [_nan(r["median_first_response_minutes"]) for r in history]
+    p90 = [_nan(r["p90_first_response_minutes"]) for r in history]
+    if all(math.isnan(v) for v in median):  # no agent replies in any quarter: the summary says so
+        return None
     with _style():
         fig, ax = plt.subplots(figsize=(8.0, 2.8))
-        median = [r["median_first_response_minutes"] for r in history]
-        p90 = [r["p90_first_response_minutes"] for r in history]
         ax.plot(keys, p90, color="black", marker="s", linestyle="--", linewidth=1.2)
         ax.plot(keys, median, color="black", marker="o", linestyle="-", linewidth=1.2)
         ax.axhline(data.sla_minutes, color="black", linestyle=":", linewidth=1)
         last = len(keys) - 1
-        ax.annotate(f"SLA {data.sla_minutes} min", (last, data.sla_minutes), xytext=(8, 0),
+        ax.annotate(f"SLA {data.sla_minutes} min (judged in business min)", (last, data.sla_minutes), xytext=(8, 0),
                     textcoords="offset points", va="center", fontsize=8)
-        ax.annotate("p90", (last, p90[last]), xytext=(8, 0), textcoords="offset points", va="center", fontsize=8)
-        ax.annotate("median", (last, median[last]), xytext=(8, 0), textcoords="offset points", va="center",
-                    fontsize=8)
+        for label, series in (("p90", p90), ("median", median)):
+            if not math.isnan(series[last]):
+                ax.annotate(label, (last, series[last]), xytext=(8, 0), textcoords="offset points", va="center",
+                            fontsize=8)
         i = keys.index(data.quarter.key)
         for series in (median, p90):
-            ax.annotate(f"{series[i]:.1f}", (i, series[i]), xytext=(0, 6), textcoords="offset points",
-                        ha="center", fontsize=7, fontweight="bold")
-        ax.set_ylim(0, max([data.sla_minutes, *[v for v in p90 if v is not None]]) * 1.2)
+            if not math.isnan(series[i]):
+                ax.annotate(f"{series[i]:.1f}", (i, series[i]), xytext=(0, 6), textcoords="offset points",
+                            ha="center", fontsize=7, fontweight="bold")
+        ax.set_ylim(0, max([data.sla_minutes, *[v for v in p90 if not math.isnan(v)]]) * 1.2)
         ax.set_xlim(-0.5, last + 1.3)
         ax.set_ylabel("minutes")
         ax.set_title(f"First response, calendar minutes (values shown for {data.quarter.key})", fontsize=9)
@@ -117,6 +126,11 @@ def _first_response(data: ReportData) -> Chart:
         return Chart("first_response", "First response against the SLA",
                      "marts.fct_support_quarterly: median_first_response_minutes, p90_first_response_minutes; "
                      "marts.fct_tickets: sla_target_minutes.", _png(fig), 8.0, 2.8)
+
+
+def _nan(value: float | None) -> float:
+    """``value``, or NaN for a quarter without it (matplotlib leaves a gap)."""
+    return math.nan if value is None else float(value)
 
 
 def _themes(data: ReportData) -> Chart | None:

@@ -140,11 +140,22 @@ def _opening(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
         ListFlowable([ListItem(Paragraph(escape(c.text) + _refs(c.refs), st["body"]), leftIndent=10)
                       for c in view.claims], bulletType="bullet", start="•", leftIndent=10),
         Paragraph("Headline KPIs", st["h2"]),
-        _table(view.kpis, st, [3.6 * cm, 2.1 * cm, 2.1 * cm, 2.0 * cm, 2.1 * cm, 2.1 * cm, 1.0 * cm]),
+        _table(view.kpis, st, [3.6 * cm, 2.1 * cm, 2.1 * cm, 2.8 * cm, 2.1 * cm, 2.8 * cm, 1.0 * cm]),
         Paragraph(escape(view.notes[0]), st["note"]),
         Spacer(1, 6),
     ]
     return story + [_chart(view.charts[name], st) for name in ("volume_sla", "first_response") if name in view.charts]
+
+
+def _coverage(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Each source's span against the quarter, and figures per source when there are several."""
+    story: list[Any] = [Paragraph("Data coverage", st["h2"])]
+    if view.coverage is not None:
+        story.append(_table(view.coverage, st, [5.2 * cm, 2.6 * cm, 2.6 * cm, 2.2 * cm, 2.4 * cm]))
+    if view.by_source is not None:
+        story.append(Paragraph("By source" + _refs(view.by_source.refs), st["h3"]))
+        story.append(_table(view.by_source, st, [3.4 * cm, 2.2 * cm, 1.8 * cm, 1.8 * cm, 8.4 * cm], numeric_from=1))
+    return story
 
 
 def _support_driven(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
@@ -170,7 +181,11 @@ def _themes(view: ReportView, st: dict[str, ParagraphStyle]) -> list[Any]:
     story: list[Any] = [KeepTogether([heading, _chart(view.charts["themes"], st)]) if "themes" in view.charts
                         else heading]
     theme_widths = [8.2 * cm, 2.2 * cm, 2.0 * cm, 2.0 * cm, 1.6 * cm]
-    for label, table in (("Rising", view.rising), ("Declining", view.declining)):
+    if view.themes_note:
+        story.append(Paragraph(escape(view.themes_note), st["body"]))
+        story.append(_table(view.top_themes, st, theme_widths[:3], numeric_from=2) if view.top_themes.rows
+                     else Paragraph("No theme has tickets in this quarter.", st["body"]))
+    for label, table in (() if view.themes_note else (("Rising", view.rising), ("Declining", view.declining))):
         story.append(Paragraph(label, st["h3"]))
         story.append(_table(table, st, theme_widths, numeric_from=2) if table.rows
                      else Paragraph("None.", st["body"]))
@@ -223,7 +238,8 @@ def render_pdf(view: ReportView, path: Path) -> None:
     """
     _register_fonts()
     st = _styles()
-    story = [*_opening(view, st), *_support_driven(view, st), *_taxonomy(view, st), *_themes(view, st),
+    story = [*_opening(view, st), *_coverage(view, st), *_support_driven(view, st), *_taxonomy(view, st),
+             *_themes(view, st),
              *_security(view, st), *_appendix(view, st)]
     d = view.data
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from reports.coverage import Coverage, SourceFigures
 from reports.quarters import Quarter
 
 
@@ -45,6 +46,7 @@ class Kpi:
         year_ago: Value a year earlier, or None without data.
         better: ``higher`` or ``lower``: which direction is good.
         source: Footnote number of its :class:`Source`.
+        inputs: Raw columns (``table.column``) it is computed from, to mark it when one was defaulted.
     """
 
     name: str
@@ -54,6 +56,26 @@ class Kpi:
     year_ago: float | None
     better: str
     source: int
+    inputs: tuple[str, ...] = ()
+
+
+@dataclass
+class FirstResponse:
+    """The quarter's first responses, and the population the SLA attainment is counted over.
+
+    Attributes:
+        tickets: Tickets resolved in the quarter.
+        responded: Tickets with a human first response (the population of the calendar median and p90).
+        judged: Tickets with an SLA outcome (met or breached): a human first response and a
+            first-reply target; the population of the attainment.
+        judged_median_minutes: Median first response of the judged tickets, in the minutes the SLA
+            judges (business minutes of their schedule), or None.
+    """
+
+    tickets: int
+    responded: int
+    judged: int
+    judged_median_minutes: float | None
 
 
 @dataclass
@@ -171,7 +193,16 @@ class ReportData:
     support_driven: SupportDriven
     sources: list[Source]
     theme_groups: list[ThemeGroupChange] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=lambda: Coverage([]))
+    first_response: FirstResponse = field(default_factory=lambda: FirstResponse(0, 0, 0, None))
+    top_themes: list[ThemeChange] = field(default_factory=list)
+    by_source: list[SourceFigures] = field(default_factory=list)
+    backlog_items: int = 0
 
     def kpi(self, name: str) -> Kpi:
         """The KPI called ``name``."""
         return next(k for k in self.kpis if k.name == name)
+
+    def comparable(self, other: Quarter) -> bool:
+        """Whether the report's quarter may be compared with ``other`` (both fully covered by every source)."""
+        return self.coverage.comparable(self.quarter, other)

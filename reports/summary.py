@@ -27,9 +27,36 @@ def _versus(data: ReportData, kind: str, current: float | None, previous: float 
             year_ago: float | None) -> str:
     q = data.quarter
     parts = []
-    for label, other in ((q.previous.key, previous), (q.year_ago.key, year_ago)):
-        parts.append(f"{fmt.change(kind, current, other)} on {label}" if other is not None else f"no data for {label}")
+    for other_q, other in ((q.previous, previous), (q.year_ago, year_ago)):
+        if other is None:
+            parts.append(f"no data for {other_q.key}")
+        elif not data.comparable(other_q):
+            parts.append(f"not compared with {other_q.key}: partial coverage")
+        else:
+            parts.append(f"{fmt.change(kind, current, other)} on {other_q.key}")
     return " and ".join(parts)
+
+
+def _coverage_claims(data: ReportData) -> list[Claim]:
+    """Whether the sources cover the quarter, and which inputs the loader filled in by rule."""
+    q, cov = data.quarter, data.coverage
+    refs = (_source(data, cov.mart.removeprefix("marts."), "first_date"),)
+    claims = []
+    if not cov.covers(q):
+        spans = "; ".join(s.describe() for s in cov.overlapping(q)) or "no source"
+        claims.append(Claim(f"{q.key} is only partly covered by the data ({spans}): its figures count what the "
+                            f"sources hold and are not compared with other quarters.", refs))
+    if cov.defaulted:
+        filled = "; ".join(f"{d.table_name}.{d.column_name} ({d.rule}, {fmt.count(d.rows)} rows of "
+                           f"{d.source_name})" for d in cov.defaulted)
+        claims.append(Claim(f"Some inputs were not in the export and were filled in by rule: {filled}; "
+                            f"figures computed from them are marked {DEFAULTED_MARK}.",
+                            (_source(data, "fct_source_defaults"),)))
+    return claims
+
+
+DEFAULTED_MARK = "†"
+"""Marks a figure computed from a column the loader filled in by rule."""
 
 
 def summarize(data: ReportData) -> list[Claim]:
@@ -42,7 +69,8 @@ def summarize(data: ReportData) -> list[Claim]:
         Claims on volume, first response, feedback, QA, the bot, support-driven improvements,
         themes and security, in that order.
     """
-    return [*_service_claims(data), _support_driven_claim(data), *_theme_claims(data), *_security_claims(data)]
+    return [*_coverage_claims(data), *_service_claims(data), _support_driven_claim(data), *_theme_claims(data),
+            *_security_claims(data)]
 
 
 def _service_claims(data: ReportData) -> list[Claim]:
@@ -53,22 +81,16 @@ def _service_claims(data: ReportData) -> list[Claim]:
     claims.append(Claim(f"Support resolved {fmt.count(k.current)} tickets in {q.key} "
                         f"({_versus(data, 'count', k.current, k.previous, k.year_ago)}).", (k.source,)))
 
-    med, p90, sla = data.kpi("Median first response"), data.kpi("P90 first response"), data.kpi("SLA attainment")
-    target = data.sla_minutes
-    within = (p90.current is not None and p90.current <= target)
-    where = (f"so nine in ten first responses came within the {target}-minute SLA" if within else
-             f"so more than one in ten first responses took longer than the {target}-minute SLA")
-    claims.append(Claim(
-        f"The median first response took {fmt.minutes(med.current)} and the 90th percentile "
-        f"{fmt.minutes(p90.current)}, {where}; {fmt.rate(sla.current)} of tickets with a human first response "
-        f"met it ({_versus(data, 'rate', sla.current, sla.previous, sla.year_ago)}).",
-        (med.source, p90.source, sla.source, _source(data, "fct_tickets", "sla_target"))))
-
+    claims.append(_first_response_claim(data))
     cs, cov = data.kpi("CSAT (1-5)"), data.kpi("Feedback coverage")
-    claims.append(Claim(
-        f"{fmt.rate(cov.current)} of resolved tickets were asked for feedback, and customers who answered rated "
-        f"support {fmt.csat(cs.current)} out of 5 on average "
-        f"({_versus(data, 'csat', cs.current, cs.previous, cs.year_ago)}).", (cov.source, cs.source)))
+    if cs.current is None and not cov.current:
+        claims.append(Claim(f"No ticket solved in {q.key} was asked for feedback or rated, so feedback coverage "
+                            f"and CSAT have no data.", (cov.source, cs.source)))
+    else:
+        claims.append(Claim(
+            f"{fmt.rate(cov.current)} of resolved tickets were asked for feedback, and customers who answered "
+            f"rated support {fmt.csat(cs.current)} out of 5 on average "
+            f"({_versus(data, 'csat', cs.current, cs.previous, cs.year_ago)}).", (cov.source, cs.source)))
 
     qa, qa_pass = data.kpi("QA score"), data.kpi("QA pass rate")
     if qa.current is not None:
@@ -77,10 +99,39 @@ def _service_claims(data: ReportData) -> list[Claim]:
             f"({_versus(data, 'score', qa.current, qa.previous, qa.year_ago)}); {fmt.rate(qa_pass.current)} passed.",
             (qa.source, qa_pass.source)))
     bot = data.kpi("Bot containment")
-    claims.append(Claim(
-        f"The bot resolved {fmt.rate(bot.current)} of tickets without a human "
-        f"({_versus(data, 'rate', bot.current, bot.previous, bot.year_ago)}).", (bot.source,)))
+    row = next((r for r in data.history if r["quarter_key"] == q.key), {})
+    if not row.get("bot_entered_tickets", 1):
+        claims.append(Claim(f"No ticket solved in {q.key} went through the bot, so bot containment has no data.",
+                            (bot.source,)))
+    else:
+        claims.append(Claim(
+            f"The bot resolved {fmt.rate(bot.current)} of tickets without a human "
+            f"({_versus(data, 'rate', bot.current, bot.previous, bot.year_ago)}).", (bot.source,)))
     return claims
+
+
+def _first_response_claim(data: ReportData) -> Claim:
+    """First response in calendar minutes and SLA attainment, each over its own population, said so."""
+    q, fr, target = data.quarter, data.first_response, data.sla_minutes
+    med, p90, sla = data.kpi("Median first response"), data.kpi("P90 first response"), data.kpi("SLA attainment")
+    refs = (med.source, p90.source, sla.source, _source(data, "fct_tickets", "sla_target"),
+            _source(data, "fct_tickets", "sla_status"))
+    if not fr.responded:
+        return Claim(f"No ticket solved in {q.key} has a human first response in the data (the export holds no "
+                     f"agent replies), so first response and the {target}-minute SLA have no data.", refs)
+    text = (f"{fmt.count(fr.responded)} of the {fmt.count(fr.tickets)} tickets solved had a human first response: "
+            f"median {fmt.minutes(med.current)}, 90th percentile {fmt.minutes(p90.current)} (calendar minutes).")
+    if not fr.judged or sla.current is None:
+        return Claim(text + " None had a first-reply SLA target, so SLA attainment has no data.", refs)
+    text += (f" {fmt.count(fr.judged)} of them had a first-reply target and are judged in business minutes of "
+             f"their schedule: {fmt.rate(sla.current)} met the {target}-minute target, median "
+             f"{fmt.minutes(fr.judged_median_minutes)} in business minutes "
+             f"({_versus(data, 'rate', sla.current, sla.previous, sla.year_ago)}).")
+    if med.current is not None and (med.current > target) != (sla.current < 0.5):
+        text += (" The calendar median differs from the SLA figures because it counts every calendar minute "
+                 "(nights, weekends, holidays) and every ticket with a human first response, "
+                 f"{fmt.count(fr.responded - fr.judged)} of them without a first-reply target.")
+    return Claim(text, refs)
 
 
 def _support_driven_claim(data: ReportData) -> Claim:
@@ -90,6 +141,9 @@ def _support_driven_claim(data: ReportData) -> Claim:
     if not sd.available:
         return Claim("The support-driven share of shipped improvements is not available yet: the warehouse "
                      "has no backlog-link marts.", ())
+    if not any(r.get("shipped_items") for r in sd.history):
+        return Claim("No backlog item shipped in any quarter of the data (no backlog export was loaded), so the "
+                     "support-driven share has no data.", (_source(data, "fct_support_driven_share"),))
     if not sd.shipped_items:
         return Claim(f"No backlog items shipped in {q.key}.", (_source(data, "fct_support_driven_share"),))
     interval = (f" (range from link confidence {fmt.rate(sd.share_lower)} to {fmt.rate(sd.share_upper)})"
@@ -107,6 +161,11 @@ def _theme_claims(data: ReportData) -> list[Claim]:
     q = data.quarter
     claims: list[Claim] = []
     theme_refs = (_source(data, "fct_theme_weekly"), _source(data, "dim_themes"))
+    if not data.comparable(q.previous):
+        top = (f"; the biggest theme in {q.key} was “{data.top_themes[0].theme_name}” with "
+               f"{fmt.count(data.top_themes[0].tickets)} tickets" if data.top_themes else "")
+        return [Claim(f"Themes are not compared with {q.previous.key}: "
+                      f"{data.coverage.gap(q, q.previous)}{top}.", theme_refs)]
     if data.rising:
         r = data.rising[0]
         claims.append(Claim(f"The fastest-rising theme was “{r.theme_name}”: {r.tickets} tickets, "

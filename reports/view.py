@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from reports import formatting as fmt
 from reports.data import LOOP_MARTS
 from reports.figures import Chart
+from reports.quarters import Quarter
 from reports.records import ReportData
-from reports.summary import Claim
+from reports.summary import DEFAULTED_MARK, Claim
 
 
 @dataclass
@@ -41,6 +42,7 @@ class ReportView:
     kpis: Table
     rising: Table
     declining: Table
+    top_themes: Table
     examples: list[ThemeExample]
     security: Table
     security_outcomes: Table
@@ -50,15 +52,25 @@ class ReportView:
     appendix: Table
     notes: list[str] = field(default_factory=list)
     taxonomy: Table | None = None
+    coverage: Table | None = None
+    by_source: Table | None = None
+    themes_note: str = ""
 
 
 def _kpi_table(data: ReportData) -> Table:
     q = data.quarter
     rows = []
+
+    def change(kind: str, current: float | None, other: float | None, other_q: Quarter) -> str:
+        if current is not None and other is not None and not data.comparable(other_q):
+            return "not comparable"
+        return fmt.change(kind, current, other)
+
     for k in data.kpis:
-        rows.append([k.name, fmt.value(k.kind, k.current), fmt.value(k.kind, k.previous),
-                     fmt.change(k.kind, k.current, k.previous), fmt.value(k.kind, k.year_ago),
-                     fmt.change(k.kind, k.current, k.year_ago), f"[{k.source}]"])
+        mark = f" {DEFAULTED_MARK}" if data.coverage.defaulted_inputs(k.inputs) else ""
+        rows.append([k.name + mark, fmt.value(k.kind, k.current), fmt.value(k.kind, k.previous),
+                     change(k.kind, k.current, k.previous, q.previous), fmt.value(k.kind, k.year_ago),
+                     change(k.kind, k.current, k.year_ago, q.year_ago), f"[{k.source}]"])
     header = ["KPI", q.key, q.previous.key, "vs prev.", q.year_ago.key, "vs year ago", "src"]
     return Table(header, rows, tuple(k.source for k in data.kpis))
 
@@ -95,6 +107,28 @@ def _taxonomy_table(data: ReportData) -> Table | None:
             rows.append([f"{SUB_THEME_MARK}and {g.more_sub_themes} more sub-themes", "", "", ""])
     return Table(["Top-level theme / sub-theme", q.previous.key, q.key, "Change"], rows,
                  (_source(data, "fct_theme_group_weekly"),))
+
+
+def _top_theme_table(data: ReportData) -> Table:
+    """The quarter's biggest themes, without a change (shown when the previous quarter is not comparable)."""
+    header = ["Theme", "Status", data.quarter.key]
+    return Table(header, [[c.theme_name, c.status, fmt.count(c.tickets)] for c in data.top_themes])
+
+
+def _coverage_tables(data: ReportData) -> tuple[Table, Table | None]:
+    """Each source's span and whether it covers the quarter; figures per source when there are several."""
+    q, cov = data.quarter, data.coverage
+    spans = Table(["Source", "First ticket", "Last ticket", "Tickets", f"Covers {q.key}"],
+                  [[s.name, s.first_date.isoformat(), s.last_date.isoformat(), fmt.count(s.tickets),
+                    "fully" if s.covers(q) else ("partly" if s.overlaps(q) else "no")] for s in cov.sources],
+                  (_source(data, cov.mart.removeprefix("marts.")),))
+    if len(data.by_source) < 2:
+        return spans, None
+    split = Table(["Source", "Tickets resolved", "CSAT (1-5)", "CSAT answers", "Top themes (tickets)"],
+                  [[f.name, fmt.count(f.tickets), fmt.csat(f.csat_average), fmt.count(f.csat_responses),
+                    "; ".join(f"{name} ({n})" for name, n in f.top_themes) or fmt.NA] for f in data.by_source],
+                  (_source(data, "fct_tickets, marts.fct_ticket_themes"),))
+    return spans, split
 
 
 def _source(data: ReportData, mart: str) -> int:
@@ -134,6 +168,9 @@ def _support_driven(data: ReportData) -> tuple[Table | None, str]:
     if not sd.available:
         return None, ("Not available yet: the backlog-link marts (" + ", ".join(sd.missing) + ") are not in this "
                       "warehouse. This section fills in once the pipeline builds them.")
+    if not any(r.get("shipped_items") for r in sd.history):
+        return None, ("No backlog item shipped in any quarter of the data (no backlog export was loaded), so the "
+                      "support-driven share has no data.")
     note = (f"{fmt.count(sd.support_driven_items)} of {fmt.count(sd.shipped_items)} shipped items "
             f"({fmt.rate(sd.share)}) were driven by support themes.")
     items = Table(["Item", "Summary", "Driving themes", "Shipped", "Insight → shipped", "Tickets/week before",
@@ -164,17 +201,28 @@ def build_view(data: ReportData, claims: list[Claim], charts: dict[str, Chart]) 
     security, outcomes, deposits = _security_tables(data)
     items, note = _support_driven(data)
     examples = [ThemeExample(c.theme_name, c.example_ticket_id, c.example_subject or "", c.example_body or "")
-                for c in (*data.rising, *data.declining) if c.example_ticket_id]
+                for c in (*data.rising, *data.declining, *data.top_themes) if c.example_ticket_id]
+    coverage, by_source = _coverage_tables(data)
+    themes_note = ("" if data.comparable(q.previous) else
+                   f"Not compared with {q.previous.key}: {data.coverage.gap(q, q.previous)}. "
+                   f"The quarter's biggest themes are shown instead.")
     appendix = Table(["#", "Figures", "Mart", "Columns", "Rows"],
                      [[str(src.number), src.what, src.mart, src.columns, src.rows] for src in data.sources])
     return ReportView(
         data=data, title=f"Support feedback loop: quarterly report {q.key}", claims=claims, charts=charts,
         kpis=_kpi_table(data), rising=_theme_table(data, True), declining=_theme_table(data, False),
+        top_themes=_top_theme_table(data),
         examples=examples, security=security, security_outcomes=outcomes, deposits=deposits, items=items,
-        support_driven_note=note, appendix=appendix, taxonomy=_taxonomy_table(data),
+        support_driven_note=note, appendix=appendix, taxonomy=_taxonomy_table(data), coverage=coverage,
+        by_source=by_source, themes_note=themes_note,
         notes=[f"Quarters are calendar quarters (UTC); a ticket counts in the quarter it was solved. "
-               f"Changes on counts are relative (%); on rates, percentage points (pp). First response is in "
-               f"calendar minutes; the {data.sla_minutes}-minute SLA is judged in business minutes of the "
-               f"owning tier. Ticket text is redacted in the marts.",
-               "Theme weeks start on Monday and count in the quarter their Monday falls in."],
+               f"Changes on counts are relative (%); on rates, percentage points (pp); a change is shown only "
+               f"when every source covers both quarters fully (see Data coverage). Median and p90 first "
+               f"response: calendar minutes over tickets with a human first response. SLA attainment: the "
+               f"share of tickets with an SLA outcome (a human first response and a first-reply target) whose "
+               f"first response met the target ({data.sla_minutes} minutes for most), counted in business "
+               f"minutes of the ticket's schedule. {DEFAULTED_MARK}: computed from a column the loader filled "
+               f"in by rule. Ticket text is redacted in the marts.",
+               "Theme weeks start on Monday and count in the quarter their Monday falls in. A theme's status "
+               "is judged at the last week its own sources have data."],
     )
