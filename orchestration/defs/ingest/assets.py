@@ -31,7 +31,7 @@ def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
         con = open_warehouse(closedloop.warehouse_path)
         try:
             report = load_entity(con, config[entity_name], closedloop.export_folders)
-            publish_tables(con, (entity.table, "raw.quarantine"))  # to the shared warehouse, when there is one
+            publish_tables(con, (entity.table, "raw.quarantine", "raw.source_defaults"))  # to the shared warehouse, if any
         finally:
             con.close()
         if report.rows_quarantined:
