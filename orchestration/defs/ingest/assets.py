@@ -31,7 +31,8 @@ def build_raw_asset(entity_name: str) -> dg.AssetsDefinition:
         con = open_warehouse(closedloop.warehouse_path)
         try:
             report = load_entity(con, config[entity_name], closedloop.export_folders)
-            publish_tables(con, (entity.table, "raw.quarantine", "raw.source_defaults"))  # to the shared warehouse, if any
+            # to the shared warehouse, if any
+            publish_tables(con, (entity.table, "raw.quarantine", "raw.source_defaults"))
         finally:
             con.close()
         if report.rows_quarantined:
