@@ -45,7 +45,7 @@ per_group as (
         cast(sum(case when tickets.created_week <= {{ dbt.dateadd('week', -4, 'as_of.as_of_week') }}
                   and tickets.created_week > {{ dbt.dateadd('week', -12, 'as_of.as_of_week') }} then 1 else 0 end)
             as bigint) as tickets_prior_8_weeks,
-        avg(tickets.csat_score) as csat_avg,
+        avg(cast(tickets.csat_score as {{ type_double() }})) as csat_avg,
         {{ percentile_cont('tickets.first_response_minutes', 0.5) }} as median_first_response_minutes,
         max(as_of.as_of_week) as as_of_week
     from tickets
