@@ -48,7 +48,8 @@ def test_each_raw_table_materialization_records_rows_quarantine_and_seconds(firs
     assert sorted(raw) == sorted(f"raw_{entity}" for entity in LOAD_ORDER)
     for key, meta in raw.items():
         assert meta["rows_quarantined"] == 0, key
-        assert meta["rows_valid"] > 0, key
+        # The demo exports no account configuration: its tiers come from the dbt seeds.
+        assert meta["rows_valid"] > 0 or key == "raw_group_tiers", key
         assert meta["seconds"] >= 0, key
     assert raw["raw_tickets"]["dagster/row_count"] == 1500
 
