@@ -1,6 +1,6 @@
 """Which quarters the data covers, per feedback source, and which inputs the loader defaulted.
 
-A source's span is known from its data (``marts.fct_source_coverage``: first and last ticket by
+A source's span is known from its data (``marts.dim_sources``: first and last ticket by
 creation). Two quarters are compared only when every source with data in either covers both
 fully; otherwise a change would only say that a source's files start or end (DECISIONS.md,
 "Coverage").
@@ -47,7 +47,7 @@ class SourceSpan:
 
 @dataclass(frozen=True)
 class Defaulted:
-    """A column the loader filled in by a rule because the export had none (``marts.fct_source_defaults``)."""
+    """A column the loader filled in by a rule because the export had none (``marts.dim_source_defaults``)."""
 
     source_name: str
     table_name: str
@@ -62,7 +62,8 @@ class Coverage:
 
     sources: list[SourceSpan]
     defaulted: list[Defaulted] = field(default_factory=list)
-    mart: str = "marts.fct_source_coverage"
+    mart: str = "marts.dim_sources"
+    columns: str = "source_name, covered_from, covered_to, tickets, grace_days"
 
     def overlapping(self, *quarters: Quarter) -> list[SourceSpan]:
         """Sources with data in any of ``quarters``."""
@@ -102,24 +103,26 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = N
 
 
 def read_coverage(con: duckdb.DuckDBPyConnection, tables: set[str]) -> Coverage:
-    """The sources' spans from ``marts.fct_source_coverage`` and defaults from ``marts.fct_source_defaults``.
+    """The sources' spans from ``marts.dim_sources`` and defaults from ``marts.dim_source_defaults``.
 
-    A warehouse built before those marts existed is read as one source spanning ``marts.fct_tickets``
-    (by ``created_date``) with no defaulted columns.
+    Only columns filled in by a rule count as defaulted; an emptied reference (a group no export
+    named) leaves its figures without data rather than computed from a rule. A warehouse built
+    before those marts existed is read as one source spanning ``marts.fct_tickets`` (by
+    ``created_date``) with no defaulted columns.
     """
     defaulted = []
-    if "fct_source_defaults" in tables:
+    if "dim_source_defaults" in tables:
         defaulted = [Defaulted(str(s), str(t), str(c), str(r or ""), int(n or 0)) for s, t, c, r, n in _rows(
-            con, "select source_name, table_name, column_name, default_rule, rows from marts.fct_source_defaults "
-                 "where table_name is not null and column_name is not null order by all")]
-    if "fct_source_coverage" in tables:
+            con, "select coalesce(source_name, 'every source'), table_name, column_name, default_rule, defaulted_rows "
+                 "from marts.dim_source_defaults where not is_emptied order by all")]
+    if "dim_sources" in tables:
         spans = [SourceSpan(str(n), f, last, int(t or 0), int(g if g is not None else DEFAULT_GRACE_DAYS))
-                 for n, f, last, t, g in _rows(con, "select source_name, first_date, last_date, tickets, grace_days "
-                                                    "from marts.fct_source_coverage order by source_name")]
+                 for n, f, last, t, g in _rows(con, "select source_name, covered_from, covered_to, tickets, grace_days "
+                                                    "from marts.dim_sources order by source_name")]
         return Coverage(spans, defaulted)
     row = _rows(con, "select min(created_date), max(created_date), count(*) from marts.fct_tickets")[0]
     spans = [SourceSpan("all tickets", row[0], row[1], int(row[2]))] if row[0] is not None else []
-    return Coverage(spans, defaulted, mart="marts.fct_tickets")
+    return Coverage(spans, defaulted, mart="marts.fct_tickets", columns="created_date")
 
 
 @dataclass(frozen=True)

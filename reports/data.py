@@ -218,9 +218,9 @@ def _responses_and_coverage(con: duckdb.DuckDBPyConnection, quarter: Quarter, ta
          f"solved_date in {quarter.key}; judged: sla_status met or breached")
     coverage = read_coverage(con, tables)
     cite("Coverage of each source (first and last ticket)", coverage.mart.removeprefix("marts."),
-         "source_name, first_date, last_date, tickets, grace_days", "every source")
-    cite("Columns the loader defaulted", "fct_source_defaults",
-         "source_name, table_name, column_name, default_rule, rows", "every row (none when absent)")
+         coverage.columns, "every source")
+    cite("Columns the loader defaulted", "dim_source_defaults",
+         "source_name, table_name, column_name, default_rule, defaulted_rows", "not is_emptied (none when absent)")
     return first_response, coverage
 
 

@@ -40,7 +40,7 @@ def _versus(data: ReportData, kind: str, current: float | None, previous: float 
 def _coverage_claims(data: ReportData) -> list[Claim]:
     """Whether the sources cover the quarter, and which inputs the loader filled in by rule."""
     q, cov = data.quarter, data.coverage
-    refs = (_source(data, cov.mart.removeprefix("marts."), "first_date"),)
+    refs = (_source(data, cov.mart.removeprefix("marts."), cov.columns),)
     claims = []
     if not cov.covers(q):
         spans = "; ".join(s.describe() for s in cov.overlapping(q)) or "no source"
@@ -51,7 +51,7 @@ def _coverage_claims(data: ReportData) -> list[Claim]:
                            f"{d.source_name})" for d in cov.defaulted)
         claims.append(Claim(f"Some inputs were not in the export and were filled in by rule: {filled}; "
                             f"figures computed from them are marked {DEFAULTED_MARK}.",
-                            (_source(data, "fct_source_defaults"),)))
+                            (_source(data, "dim_source_defaults"),)))
     return claims
 
 

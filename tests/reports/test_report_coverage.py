@@ -84,8 +84,8 @@ def test_sections_without_data_say_so_in_one_line_each(reviews: dict[str, Any]) 
 def test_no_change_is_shown_across_a_partly_covered_quarter(reviews: dict[str, Any]) -> None:
     home = reviews["home"]
     counts = dict(marts(home, "select quarter_key, tickets_resolved from marts.fct_support_quarterly"))
-    assert marts(home, "select first_date::varchar, last_date::varchar from marts.fct_source_coverage") == [
-        ("2024-02-15", "2024-11-08")]
+    assert marts(home, "select source_name, covered_from::varchar, covered_to::varchar from marts.dim_sources") == [
+        ("reviews", "2024-02-15", "2024-11-08")]
     for quarter, previous in (("2024Q2", "2024Q1"), ("2024Q4", "2024Q3")):
         text = pdf_text(reviews["out"] / f"report-{quarter}.pdf")
         assert f"(not compared with {previous}: partial coverage" in summary(reviews["out"], quarter), quarter
@@ -96,7 +96,7 @@ def test_no_change_is_shown_across_a_partly_covered_quarter(reviews: dict[str, A
         assert f"Themes are not compared with {previous}" in summary(reviews["out"], quarter)
         assert f"Not compared with {previous}:" in text
         assert "Rising" not in text.split("Rising and declining themes", 1)[1]
-    assert "2024Q4 is only partly covered by the data (all tickets: 2024-02-15 to 2024-11-08)" in summary(
+    assert "2024Q4 is only partly covered by the data (reviews: 2024-02-15 to 2024-11-08)" in summary(
         reviews["out"], "2024Q4")
     q3 = pdf_text(reviews["out"] / "report-2024Q3.pdf")
     change = 100 * (counts["2024Q3"] - counts["2024Q2"]) / counts["2024Q2"]
@@ -112,7 +112,7 @@ def test_a_theme_is_resolved_only_inside_its_sources_coverage(reviews: dict[str,
     home = reviews["home"]
     themes = marts(home, """
         select d.theme_name, d.status, d.last_seen_at, c.last_created_at
-        from marts.dim_themes as d cross join marts.fct_source_coverage as c order by d.theme_name""")
+        from marts.dim_themes as d cross join marts.dim_sources as c order by d.theme_name""")
     resolved = [(name, last, end) for name, status, last, end in themes if status == "resolved"]
     assert resolved, themes
     for name, last, end in resolved:
@@ -127,21 +127,20 @@ def test_a_theme_is_resolved_only_inside_its_sources_coverage(reviews: dict[str,
 
 def test_with_several_sources_the_report_splits_by_source_and_compares_only_covered_quarters(
         reviews: dict[str, Any], tmp_path: Path) -> None:
-    """Two apps, one ending in August. The per-source column (fct_tickets.source_name) comes from the
-    loader's source mapping, built separately; here it and the coverage rows are written by hand into
-    a copy of the published marts."""
+    """Two apps, one ending in August. So that one pipeline run serves every test, the split is
+    written by hand into a copy of the published marts (fct_tickets.source_name and dim_sources)."""
     from reports import build_report
 
     warehouse = tmp_path / "closedloop.duckdb"
     shutil.copyfile(reviews["home"] / "serving" / "closedloop.duckdb", warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("alter table marts.fct_tickets add column source_name varchar")
         con.execute("update marts.fct_tickets set source_name = case when created_at < '2024-08-10' "
                     "and right(ticket_id, 1) in ('0', '2', '4', '6', '8') then 'ios' else 'android' end")
-        con.execute("delete from marts.fct_source_coverage")
-        con.execute("insert into marts.fct_source_coverage select source_name, min(created_at), max(created_at), "
-                    "min(created_date), max(created_date), count(*), count(*), 7 from marts.fct_tickets "
-                    "group by source_name")
+        con.execute("delete from marts.dim_sources")
+        con.execute("insert into marts.dim_sources by name select source_name, 'review' as channels, "
+                    "count(*) as tickets, count(*) as resolved_tickets, min(created_at) as first_created_at, "
+                    "max(created_at) as last_created_at, min(created_date) as covered_from, "
+                    "max(created_date) as covered_to, 7 as grace_days from marts.fct_tickets group by source_name")
         per_source = dict(con.execute("select source_name, count(*) from marts.fct_tickets where solved_date "
                                       ">= '2024-07-01' and solved_date < '2024-10-01' group by all").fetchall())
     files = build_report("2024Q3", tmp_path / "out", warehouse)
@@ -156,19 +155,21 @@ def test_with_several_sources_the_report_splits_by_source_and_compares_only_cove
 
 
 def test_a_figure_computed_from_a_defaulted_column_is_marked(reviews: dict[str, Any], tmp_path: Path) -> None:
-    """The loader's record of defaulted columns (raw.source_defaults, published as marts.fct_source_defaults)
-    is written by the loader's mapping work, built separately; here its mart rows are written by hand."""
+    """A review export without answers would have its solved_at filled by rule; this export has them,
+    so the loader's record (marts.dim_source_defaults) gets such a row by hand in a copy of the marts."""
     from reports import build_report
 
     warehouse = tmp_path / "closedloop.duckdb"
     shutil.copyfile(reviews["home"] / "serving" / "closedloop.duckdb", warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("insert into marts.fct_source_defaults values ('app store', 'tickets', 'solved_at', "
-                    "'created_at of the review', 538)")
+        con.execute("insert into marts.dim_source_defaults by name select 'k' as source_default_key, "
+                    "'app store' as source_name, 'tickets' as table_name, 'solved_at' as column_name, "
+                    "'created_at of the review' as default_rule, false as is_emptied, 538 as defaulted_rows")
     files = build_report("2024Q3", tmp_path / "out", warehouse)
     kpis = [line.strip() for line in pdf_text(files.pdf, layout=True).splitlines()]
     assert any(line.startswith("Tickets resolved †") for line in kpis), kpis
     assert not any(line.startswith("Median first response †") for line in kpis)
     said = summary(files.html.parent, "2024Q3")
-    assert ("Some inputs were not in the export and were filled in by rule: tickets.solved_at (created_at of the "
-            "review, 538 rows of app store); figures computed from them are marked †.") in said
+    assert "Some inputs were not in the export and were filled in by rule: " in said
+    assert "tickets.solved_at (created_at of the review, 538 rows of app store)" in said
+    assert "figures computed from them are marked †." in said

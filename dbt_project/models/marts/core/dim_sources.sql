@@ -2,7 +2,9 @@
   One row per feedback source (fct_tickets.source_name): which channels its tickets came by, the
   days its data covers (first and last ticket created, any status) and which of its ticket columns
   were filled by rule or emptied (dim_source_defaults). A quarter is covered by a source when it
-  lies between covered_from and covered_to; the report compares quarters only within that range.
+  lies between covered_from and covered_to, within grace_days (var('coverage_grace_days')) at
+  either end, since a quiet first or last day is not a gap; the report compares quarters, and
+  dim_themes judges a theme's status, only inside these spans (DECISIONS.md, "Coverage").
 #}
 with
 
@@ -57,6 +59,7 @@ final as (
         per_source.last_created_at,
         cast(per_source.first_created_at as date) as covered_from,
         cast(per_source.last_created_at as date) as covered_to,
+        cast({{ var('coverage_grace_days') }} as {{ dbt.type_int() }}) as grace_days,
         defaulted.defaulted_columns,
         defaulted.emptied_columns
     from per_source

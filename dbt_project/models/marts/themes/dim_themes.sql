@@ -20,7 +20,7 @@ enriched as (
 
 sources as (
 
-    select ticket_id, source_name from {{ ref('int_ticket_sources_named') }}
+    select ticket_id, source_name from {{ ref('int_tickets_enriched') }}
 
 ),
 

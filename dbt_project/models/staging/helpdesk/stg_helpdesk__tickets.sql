@@ -25,7 +25,7 @@ renamed as (
         coalesce(priority, 'normal') as priority,
         channel,
         -- the feedback source (app, brand, product) the ingestion named; older loads had none
-        coalesce(source_name, 'unnamed') as source_name,
+        coalesce(source_name, '{{ var("default_source_name") }}') as source_name,
         rating,
         coalesce(lower(trim(language)), 'unknown') as language,
         status in {{ sql_list(var('resolved_statuses')) }} as is_resolved,
