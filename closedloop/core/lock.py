@@ -5,6 +5,13 @@ pid and start time so the next writer can say who is busy. The kernel drops the 
 holding process ends, however it ends (kill -9 included), so a crashed run never leaves a stale
 lock behind. Within one process the lock is re-entrant: ``closedloop run`` takes it before
 Dagster's storage is touched, and the pipeline's resources take it again for every Dagster run.
+
+With a shared PostgreSQL warehouse (``$CLOSEDLOOP_WAREHOUSE_URL``) the file lock alone would only
+serialise writers on one machine, so the holder also takes a session-level PostgreSQL advisory lock
+(``pg_try_advisory_lock``) on a connection it keeps open: a writer on another machine or pod is
+refused with the holder's pid and host, and the server drops the lock when the holder's connection
+ends, however the holder ends. Within one Dagster deployment runs do not meet the lock at all: the
+queued run coordinator starts one run at a time (``closedloop.core.pg.DAGSTER_POSTGRES_YAML``).
 """
 
 from __future__ import annotations
@@ -13,25 +20,29 @@ import contextlib
 import fcntl
 import json
 import os
+import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from closedloop.core.errors import ClosedloopError
 
 LOCK_FILE = "run.lock"
+ADVISORY_KEY = 0x636C6F6F
+"""Key of the advisory lock in the shared warehouse's database (``cloo``; below 2**31, so
+``pg_locks.objid`` holds it and ``classid`` is 0)."""
 
-_held: dict[Path, tuple[IO[str], int]] = {}
+_held: dict[Path, tuple[IO[str], int, Any]] = {}
 _guard = threading.Lock()
 
 
 class RunInProgressError(ClosedloopError):
     """Another process holds the run lock of this warehouse."""
 
-    def __init__(self, path: Path, holder: dict[str, object]) -> None:
-        """Name the lock file and, when it says so, the holder's pid and start time."""
+    def __init__(self, path: Path | str, holder: dict[str, object]) -> None:
+        """Name the lock file (or the shared warehouse) and, when known, the holder's pid and start time."""
         who = (f"another run, pid {holder.get('pid', '?')}, started at {holder.get('started_at', '?')},"
                if holder else "another run")
         super().__init__(f"{who} is writing this warehouse ({path}); wait for it to finish and run again")
@@ -46,8 +57,40 @@ def _holder(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def _shared_lock() -> Any:
+    """With a shared PostgreSQL warehouse: a connection holding its advisory lock (None without one).
+
+    Raises:
+        RunInProgressError: A process on this or another machine holds it (named by pid and host).
+    """
+    if not os.environ.get("CLOSEDLOOP_WAREHOUSE_URL", "").strip():
+        return None
+    from closedloop.core.pg import target_from_env
+
+    target = target_from_env()
+    if target is None:
+        return None
+    pg = target.connect()
+    pg.autocommit = True
+    name = f"closedloop run lock {os.getpid()}@{socket.gethostname()}"[:63]
+    pg.execute("select set_config('application_name', %s, false)", (name,))
+    row = pg.execute("select pg_try_advisory_lock(%s)", (ADVISORY_KEY,)).fetchone()
+    if row and row[0]:
+        return pg
+    holder = pg.execute(
+        "select a.application_name, to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+        "from pg_locks l join pg_stat_activity a using (pid) where l.locktype = 'advisory' and l.granted "
+        "and l.classid = 0 and l.objid = %s", (ADVISORY_KEY,)).fetchone()
+    pg.close()
+    who: dict[str, object] = {}
+    if holder:
+        who = {"pid": str(holder[0]).removeprefix("closedloop run lock ").replace("@", " on ", 1),
+               "started_at": f"{holder[1]} UTC"}
+    raise RunInProgressError(str(target), who)
+
+
 def acquire(home: Path) -> None:
-    """Take the run lock of ``home`` (re-entrant within a process).
+    """Take the run lock of ``home`` (re-entrant within a process), and the shared warehouse's when there is one.
 
     Raises:
         RunInProgressError: Another process holds it.
@@ -55,8 +98,8 @@ def acquire(home: Path) -> None:
     path = (home / LOCK_FILE).resolve()
     with _guard:
         if path in _held:
-            handle, count = _held[path]
-            _held[path] = (handle, count + 1)
+            handle, count, shared = _held[path]
+            _held[path] = (handle, count + 1, shared)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("a+", encoding="utf-8")
@@ -65,12 +108,18 @@ def acquire(home: Path) -> None:
         except BlockingIOError:
             handle.close()
             raise RunInProgressError(path, _holder(path)) from None
+        try:
+            shared = _shared_lock()
+        except BaseException:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+            raise
         handle.seek(0)
         handle.truncate()
         handle.write(json.dumps({"pid": os.getpid(),
                                  "started_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}))
         handle.flush()
-        _held[path] = (handle, 1)
+        _held[path] = (handle, 1, shared)
 
 
 def release(home: Path) -> None:
@@ -79,11 +128,13 @@ def release(home: Path) -> None:
     with _guard:
         if path not in _held:
             return
-        handle, count = _held[path]
+        handle, count, shared = _held[path]
         if count > 1:
-            _held[path] = (handle, count - 1)
+            _held[path] = (handle, count - 1, shared)
             return
         del _held[path]
+        if shared is not None:
+            shared.close()  # the session ends: PostgreSQL drops its advisory lock
         handle.seek(0)
         handle.truncate()
         fcntl.flock(handle, fcntl.LOCK_UN)

@@ -47,7 +47,8 @@ _PG_TO_DUCK = {"text": "VARCHAR", "character varying": "VARCHAR", "bigint": "BIG
 
 DAGSTER_POSTGRES_YAML = """# Runs, event logs and schedules in PostgreSQL ($CLOSEDLOOP_DAGSTER_STORAGE_URL, read when
 # the instance loads; dagster-postgres), so a webserver and a daemon on other machines share them.
-# Runs submitted from the UI, sensors and schedules queue and start when the daemon has room.
+# Runs submitted from the UI, sensors and schedules queue and start when the daemon has room
+# (one at a time: `concurrency: runs` above).
 storage:
   postgres:
     postgres_url:
@@ -59,8 +60,11 @@ run_coordinator:
 """Added to ``dagster.yaml`` with ``$CLOSEDLOOP_DAGSTER_STORAGE_URL`` (exported as
 :func:`dagster_storage_url`; Dagster's instance reference: https://docs.dagster.io/deployment/oss/dagster-yaml,
 ``storage: postgres`` and ``run_coordinator``).
-How many queued runs start at once is left to Dagster's default; writers still take one warehouse
-slot at a time (the ``closedloop_warehouse`` pool of ``concurrency: pools``)."""
+The daemon starts one queued run at a time (``concurrency: runs: max_concurrent_runs: 1``, written
+before this by :func:`closedloop.core.dagster_yaml.write_dagster_yaml`): each run holds the
+warehouse's run lock (:mod:`closedloop.core.lock`) from start to end, so a second run started beside
+it would be refused; queued, it waits and then succeeds. Within a run, writers still take one
+warehouse slot at a time (the ``closedloop_warehouse`` pool of ``concurrency: pools``)."""
 
 
 def dagster_storage_url(url: str) -> str:

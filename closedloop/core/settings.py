@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from closedloop.core.dagster_yaml import DAGSTER_YAML as DAGSTER_YAML  # kept importable from here
+from closedloop.core.dagster_yaml import DAGSTER_YAML_HEADER as DAGSTER_YAML_HEADER
+from closedloop.core.dagster_yaml import write_dagster_yaml
 from closedloop.core.errors import ClosedloopError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -157,6 +160,35 @@ class Settings:
         """
         return (os.environ.get("CLOSEDLOOP_SUPERSET_USERNAME", "admin"),
                 os.environ.get("CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD") or None)
+
+    @property
+    def embed_workers(self) -> int:
+        """Worker processes the themes embed in (``$CLOSEDLOOP_EMBED_WORKERS``; 0, the default: in-process).
+
+        Raises:
+            ClosedloopError: The variable is not a whole number of 0 or more.
+        """
+        workers = _whole_number("CLOSEDLOOP_EMBED_WORKERS", 0)
+        if workers < 0:
+            raise ClosedloopError(f"CLOSEDLOOP_EMBED_WORKERS must be 0 or more, got {workers}")
+        return workers
+
+    @property
+    def embed_worker_batch(self) -> int:
+        """Texts an embedding worker commits at a time (``$CLOSEDLOOP_EMBED_WORKER_BATCH``, 256).
+
+        Raises:
+            ClosedloopError: The variable is not a whole number of 1 or more.
+        """
+        batch = _whole_number("CLOSEDLOOP_EMBED_WORKER_BATCH", 256)
+        if batch < 1:
+            raise ClosedloopError(f"CLOSEDLOOP_EMBED_WORKER_BATCH must be 1 or more, got {batch}")
+        return batch
+
+    @property
+    def embed_spool(self) -> Path:
+        """Folder of the embedding workers' shards and spools (vectors not yet in the warehouse's cache)."""
+        return self.cache / "embed-workers"
 
     @property
     def torch_threads(self) -> int:
@@ -320,42 +352,6 @@ def exports_folder(settings: Settings) -> Path:
         if text:
             return Path(text)
     return settings.data_dir
-
-
-DAGSTER_YAML_HEADER = "# Written by closedloop; delete this line to keep your own edits.\n"
-DAGSTER_YAML = DAGSTER_YAML_HEADER + """telemetry:
-  enabled: false
-# The project's loggers reach each run's log view in the Dagster UI.
-python_logs:
-  python_log_level: INFO
-  managed_python_loggers:
-    - closedloop
-# One writer per warehouse: assets in the pool run one at a time across runs (sensor, schedule, manual).
-concurrency:
-  pools:
-    default_limit: 1
-"""
-"""The instance configuration of ``$DAGSTER_HOME/dagster.yaml`` (Dagster's instance reference:
-https://docs.dagster.io/deployment/oss/dagster-yaml)."""
-
-
-def write_dagster_yaml(path: Path) -> None:
-    """Write :data:`DAGSTER_YAML` unless the file holds the user's own configuration (no header line).
-
-    With ``$CLOSEDLOOP_DAGSTER_STORAGE_URL`` the instance also keeps its runs, events and schedules
-    in PostgreSQL and queues submitted runs (``closedloop.core.pg.DAGSTER_POSTGRES_YAML``).
-    """
-    wanted = DAGSTER_YAML
-    if url := os.environ.get("CLOSEDLOOP_DAGSTER_STORAGE_URL", "").strip():
-        from closedloop.core.pg import DAGSTER_POSTGRES_YAML, dagster_storage_url
-
-        wanted += DAGSTER_POSTGRES_YAML
-        os.environ["CLOSEDLOOP_DAGSTER_SQLALCHEMY_URL"] = dagster_storage_url(url)
-    if path.exists():
-        current = path.read_text(encoding="utf-8")
-        if current == wanted or not current.startswith(DAGSTER_YAML_HEADER):
-            return
-    path.write_text(wanted, encoding="utf-8")
 
 
 def load_settings() -> Settings:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,41 @@ def test_closedloop_run_refuses_while_another_run_writes_the_warehouse(tmp_path:
     assert f"another run, pid {child.pid}, started at" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not (home / "dagster" / "history").exists(), "Dagster's storage is not touched"
+
+
+def _holder_on_another_machine(home: Path, url: str) -> subprocess.Popen[str]:
+    """A child with its own CLOSEDLOOP_HOME (another machine's disk) holding the lock of the shared warehouse."""
+    env = {**os.environ, "CLOSEDLOOP_WAREHOUSE_URL": url}
+    child = subprocess.Popen([sys.executable, "-c", HOLD, str(home)], stdout=subprocess.PIPE, text=True, env=env)
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "held"
+    return child
+
+
+@pytest.mark.postgres
+def test_a_writer_on_another_machine_of_a_shared_warehouse_is_refused_until_the_holder_dies(
+        tmp_path: Path, pg_warehouse_url: str, monkeypatch: pytest.MonkeyPatch):
+    child = _holder_on_another_machine(tmp_path / "machine-a", pg_warehouse_url)
+    monkeypatch.setenv("CLOSEDLOOP_WAREHOUSE_URL", pg_warehouse_url)
+    try:
+        with pytest.raises(RunInProgressError, match=rf"another run, pid {child.pid} on .*, started at .* UTC.*"
+                                                     r"postgresql://"):
+            acquire(tmp_path / "machine-b")
+        assert not (tmp_path / "machine-b" / LOCK_FILE).read_text(), "the refused writer keeps no file lock"
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    deadline = time.monotonic() + 10
+    while True:  # the server ends the killed holder's session as soon as it sees the socket closed
+        try:
+            acquire(tmp_path / "machine-b")
+            break
+        except RunInProgressError:
+            assert time.monotonic() < deadline, "the killed holder's advisory lock was never dropped"
+            time.sleep(0.2)
+    release(tmp_path / "machine-b")
+
+
+def test_without_a_shared_warehouse_two_homes_do_not_exclude_each_other(tmp_path: Path):
+    with run_lock(tmp_path / "a"), run_lock(tmp_path / "b"):
+        assert (tmp_path / "b" / LOCK_FILE).read_text()

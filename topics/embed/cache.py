@@ -119,8 +119,10 @@ def embed_with_cache(con: duckdb.DuckDBPyConnection, texts: Sequence[str], embed
     unique = list(first_text)
     known = _lookup(con, unique, embedder.model_id)
     missing = [h for h in unique if h not in known]
-    for start in range(0, len(missing), _WRITE_CHUNK):
-        chunk = missing[start : start + _WRITE_CHUNK]
+    # An embedder that commits its own batches (the worker pool) may take more texts per call.
+    write_chunk = int(getattr(embedder, "cache_write_chunk", _WRITE_CHUNK))
+    for start in range(0, len(missing), write_chunk):
+        chunk = missing[start : start + write_chunk]
         vectors = np.asarray(embedder.embed([first_text[h] for h in chunk]), dtype=np.float32)
         _store(con, chunk, vectors, embedder.model_id)
         known.update(zip(chunk, vectors, strict=True))

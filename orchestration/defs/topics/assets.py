@@ -17,6 +17,7 @@ from closedloop.core.warehouse import (
     resolved_ticket_texts,
     schema_tables,
 )
+from orchestration.defs.topics.embed_workers import theme_embedder
 from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
 log = logging.getLogger("closedloop.pipeline")
@@ -54,13 +55,17 @@ def _redact(text: str) -> str:
     name="ticket_themes",
     pool=WAREHOUSE_POOL,
 )
-def ticket_themes(config: ThemeRunConfig, closedloop: ClosedloopResource):
-    """Assign new tickets to existing themes, or refit (first run, weekly, or too many misfits)."""
+def ticket_themes(context: dg.AssetExecutionContext, config: ThemeRunConfig, closedloop: ClosedloopResource):
+    """Assign new tickets to existing themes, or refit (first run, weekly, or too many misfits).
+
+    Embedding runs in-process, or in ``CLOSEDLOOP_EMBED_WORKERS`` worker processes under Dagster Pipes.
+    """
     from topics.refresh import update_themes  # the model stack loads when the asset runs, not at import
 
-    with connect(closedloop.warehouse_path) as con:
+    settings = load_settings()
+    with connect(closedloop.warehouse_path) as con, theme_embedder(context, settings, con) as embedder:
         report = update_themes(con, resolved_ticket_texts(con), force_refit=config.force_refit, progress=log.info,
-                               model_cache_dir=load_settings().cache, redact=_redact)
+                               model_cache_dir=settings.cache, redact=_redact, embedder=embedder)
         publish_tables(con, schema_tables(con, ["topics"]))  # to the shared warehouse, when there is one
     metadata: dict[str, Any] = {"mode": report.mode, "tickets": report.tickets, "new_tickets": report.new_tickets,
                 "embedded": report.embedded, "from_cache": report.from_cache, "themes": report.themes,
