@@ -265,10 +265,14 @@ from marts.fct_theme_backlog_links""",
 
 SUPPORT_DRIVEN = Dataset(
     name="cl_support_driven_share",
-    description="One row per quarter of shipping (marts.fct_support_driven_share); date_day: quarter start.",
+    description=("One row per quarter of shipping (marts.fct_support_driven_share_interval): the share, its "
+                 "interval from link uncertainty and the links a person reviewed; date_day: quarter start."),
     sql="""select quarter_start_date as date_day, quarter_key, shipped_items, support_driven_items,
-       support_driven_share, support_driven_share_lower, support_driven_share_upper
-from marts.fct_support_driven_share""",
+       share as support_driven_share, share_low as support_driven_share_lower,
+       share_high as support_driven_share_upper, expected_share, interval_level, links, links_reviewed,
+       cast(links_reviewed as varchar) || ' of ' || cast(links as varchar) || ' links reviewed by a person'
+           as links_reviewed_text
+from marts.fct_support_driven_share_interval""",
     metrics=(
         Metric("support_driven_share", "Support-driven share", "SUM(support_driven_items) * 1.0 / "
                "NULLIF(SUM(shipped_items), 0)", ".0%"),
@@ -276,6 +280,8 @@ from marts.fct_support_driven_share""",
         Metric("share_upper", "Upper bound", "MAX(support_driven_share_upper)", ".0%"),
         Metric("shipped_items", "Shipped items", "SUM(shipped_items)", ",d"),
         Metric("support_driven_items", "Support-driven items", "SUM(support_driven_items)", ",d"),
+        Metric("links", "Links", "SUM(links)", ",d"),
+        Metric("links_reviewed", "Links reviewed by a person", "SUM(links_reviewed)", ",d"),
     ),
 )
 

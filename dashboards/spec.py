@@ -136,7 +136,7 @@ LEADERSHIP = Dashboard(
          kpi("CSAT (1-5)", TICKETS, "csat_average"),
          kpi("Bot containment", TICKETS, "bot_containment"),
          kpi("QA pass rate", QA, "pass_rate")),
-        (line("Support-driven share per quarter, with its bounds", SUPPORT_DRIVEN,
+        (line("Support-driven share per quarter, with its interval from link uncertainty", SUPPORT_DRIVEN,
               ["support_driven_share", "share_lower", "share_upper"], grain="P3M", y_format=".0%", width=6),
          bar("Insight-to-ship lead time per quarter (median days)", LEAD_TIME, "date_day",
              ["median_insight_to_created", "median_created_to_shipped", "median_insight_to_shipped"], grain="P3M",
@@ -152,6 +152,11 @@ LEADERSHIP = Dashboard(
                              "weekly_tickets_after": ".1f"}, width=12),),
         (line("Monthly tickets, top 5 top-level themes", THEME_TICKETS, ["tickets"], ["top_level_theme"], grain="P1M",
               series_limit=5, width=12),),
+        (rows_table("Support-driven share per quarter: interval from link uncertainty and links reviewed by a person",
+                    SUPPORT_DRIVEN, ["quarter_key", "shipped_items", "support_driven_items", "support_driven_share",
+                                     "support_driven_share_lower", "support_driven_share_upper", "links_reviewed_text"],
+                    "date_day", formats={"support_driven_share": ".1%", "support_driven_share_lower": ".1%",
+                                         "support_driven_share_upper": ".1%"}, width=12),),
     ),
 )
 

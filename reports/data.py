@@ -317,6 +317,18 @@ def _security(con: duckdb.DuckDBPyConnection, quarter: Quarter) -> Security:
     )
 
 
+def _interval_review(con: duckdb.DuckDBPyConnection, quarter: Quarter, tables: set[str],
+                     cite: Any) -> dict[str, Any] | None:
+    """The quarter's interval level and links reviewed by a person (None in a warehouse built before the mart)."""
+    if "fct_support_driven_share_interval" not in tables:
+        return None
+    cite("Share interval and links reviewed by a person", "fct_support_driven_share_interval",
+         "interval_level, links, links_reviewed", f"quarter_key = '{quarter.key}'")
+    rows = _rows(con, "select interval_level, links, links_reviewed from marts.fct_support_driven_share_interval "
+                      "where quarter_key = $1", [quarter.key])
+    return rows[0] if rows else None
+
+
 def _support_driven(con: duckdb.DuckDBPyConnection, quarter: Quarter, tables: set[str], cite: Any) -> SupportDriven:
     missing = [t for t in LOOP_MARTS if t not in tables]
     if missing:
@@ -326,6 +338,7 @@ def _support_driven(con: duckdb.DuckDBPyConnection, quarter: Quarter, tables: se
          "support_driven_share_upper", f"quarter_key = '{quarter.key}' (chart: every quarter)")
     history = _rows(con, "select * from marts.fct_support_driven_share order by quarter_start_date")
     row = next((r for r in history if r["quarter_key"] == quarter.key), None)
+    review = _interval_review(con, quarter, tables, cite)
     items = _rows(con, """
         select i.item_id, any_value(i.item_summary) as summary,
                coalesce(string_agg(distinct l.theme_name, '; '), any_value(i.theme_name)) as themes,
@@ -360,6 +373,9 @@ def _support_driven(con: duckdb.DuckDBPyConnection, quarter: Quarter, tables: se
         share=opt(row["support_driven_share"]) if row else None,
         share_lower=opt(row["support_driven_share_lower"]) if row else None,
         share_upper=opt(row["support_driven_share_upper"]) if row else None,
+        interval_level=opt(review["interval_level"]) if review else None,
+        links=int(review["links"]) if review else None,
+        links_reviewed=int(review["links_reviewed"]) if review else None,
         median_lead_days=median_lead,
         items=[ImprovementItem(str(r["item_id"]), r["summary"] or "", r["themes"] or "",
                                r["shipped_at"].date() if isinstance(r["shipped_at"], datetime) else r["shipped_at"],

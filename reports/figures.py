@@ -188,7 +188,7 @@ def _support_driven(data: ReportData) -> Chart | None:
         ax.set_ylim(0, 112)
         ax.set_ylabel("% of shipped items")
         ax.set_title("Support-driven share of shipped improvements "
-                     "(whiskers: range from link confidence; hatched: this report)", fontsize=9)
+                     "(whiskers: interval from link uncertainty; hatched: this report)", fontsize=9)
         ax.tick_params(axis="x", rotation=45, labelsize=7)
         fig.tight_layout()
         return Chart("support_driven", "Support-driven share",

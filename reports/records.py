@@ -153,6 +153,9 @@ class SupportDriven:
     share: float | None = None
     share_lower: float | None = None
     share_upper: float | None = None
+    interval_level: float | None = None
+    links: int | None = None
+    links_reviewed: int | None = None
     median_lead_days: float | None = None
     items: list[ImprovementItem] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)

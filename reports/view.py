@@ -9,7 +9,7 @@ from reports.data import LOOP_MARTS
 from reports.figures import Chart
 from reports.quarters import Quarter
 from reports.records import ReportData
-from reports.summary import DEFAULTED_MARK, Claim
+from reports.summary import DEFAULTED_MARK, Claim, share_interval
 
 
 @dataclass
@@ -172,7 +172,7 @@ def _support_driven(data: ReportData) -> tuple[Table | None, str]:
         return None, ("No backlog item shipped in any quarter of the data (no backlog export was loaded), so the "
                       "support-driven share has no data.")
     note = (f"{fmt.count(sd.support_driven_items)} of {fmt.count(sd.shipped_items)} shipped items "
-            f"({fmt.rate(sd.share)}) were driven by support themes.")
+            f"({fmt.rate(sd.share)}) were driven by support themes{share_interval(sd)}.")
     items = Table(["Item", "Summary", "Driving themes", "Shipped", "Insight → shipped", "Tickets/week before",
                    "after", "Change", "Sig. drop"],
                   [[i.item_id, i.summary, i.themes, i.shipped_at.isoformat() if i.shipped_at else fmt.NA,

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from closedloop.cli.common import positive_int
+from closedloop.cli.link_calibrate import add_calibrate_parser
 from closedloop.cli.topics import CACHE_FILE
 from closedloop.core.settings import load_settings
 from topics.embed import Embedder, EmbeddingCache, make_embedder
@@ -45,6 +46,9 @@ def link(feedback_csv: Path | str, backlog_csv: Path | str, out_csv: Path | str,
 
 def cmd_link(args: argparse.Namespace) -> int:
     """Run ``link`` with the parsed flags and print its one-line report."""
+    missing = [flag for flag in ("feedback", "backlog", "out") if getattr(args, flag) is None]
+    if missing:
+        args.parser.error(f"the following arguments are required: {', '.join('--' + m for m in missing)}")
     report = link(args.feedback, args.backlog, args.out, feedback_id_col=args.feedback_id_col,
                   feedback_text_col=args.feedback_text_col, backlog_id_col=args.backlog_id_col,
                   backlog_text_col=args.backlog_text_col, top_k=args.top_k)
@@ -65,14 +69,15 @@ def add_link_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         "link", help="top-k backlog items for each feedback row (any feedback CSV, any tracker CSV)",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
-    parser.add_argument("--feedback", required=True, help="feedback CSV (one row per review/ticket)")
-    parser.add_argument("--backlog", required=True, help="tracker export CSV (one row per item)")
+    parser.add_argument("--feedback", help="feedback CSV (one row per review/ticket; required)")
+    parser.add_argument("--backlog", help="tracker export CSV (one row per item; required)")
     parser.add_argument("--feedback-id-col", default="feedback_id", help="feedback id column (default feedback_id)")
     parser.add_argument("--feedback-text-col", default="text", help="feedback text column (default text)")
     parser.add_argument("--backlog-id-col", default="item_id", help="backlog id column (default item_id)")
     parser.add_argument("--backlog-text-col", default="text",
                         help="backlog text column, summary on its first line (default text)")
     parser.add_argument("--top-k", type=positive_int, default=10, help="items per feedback row (default 10)")
-    parser.add_argument("--out", required=True, help="output CSV: feedback_id, item_id, rank, score")
-    parser.set_defaults(func=cmd_link)
+    parser.add_argument("--out", help="output CSV: feedback_id, item_id, rank, score (required)")
+    parser.set_defaults(func=cmd_link, parser=parser)
+    add_calibrate_parser(parser)
     return parser

@@ -20,7 +20,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     log = logging.getLogger("closedloop.demo")
     started = time.perf_counter()
     summary = generate(Path(args.out), tickets=args.tickets, seed=args.seed, start=args.start,
-                       quarters=args.quarters, progress=log.info)
+                       quarters=args.quarters, progress=log.info, relabel_references=args.relabel_references)
     log.info(f"demo data: {summary} in {time.perf_counter() - started:.1f}s -> {args.out}")
     return 0
 
@@ -128,6 +128,9 @@ def add_pipeline_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     demo.add_argument("--start", type=date.fromisoformat, default=date(2024, 1, 1), help="first day, YYYY-MM-DD")
     demo.add_argument("--quarters", type=positive_int, default=8, help="number of quarters (default 8)")
+    demo.add_argument("--relabel-references", type=float, default=0.0, metavar="RATE",
+                      help="share of support-driven items whose explicit references point to another theme's "
+                           "tickets (a noisier tracker; default 0)")
     demo.set_defaults(func=cmd_demo_data)
 
     ingest = sub.add_parser("ingest", help="load exports into the raw tables (no Dagster)")

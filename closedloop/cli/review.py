@@ -38,7 +38,8 @@ def cmd_links(args: argparse.Namespace) -> int:
             return 0
         share, links = candidate_links(con, args.quarter)
     print(f"{share.quarter_key}: support-driven share {share.support_driven_share:.1%} "
-          f"({share.support_driven_items} of {share.shipped_items} shipped improvements)")
+          f"({share.support_driven_items} of {share.shipped_items} shipped improvements"
+          f"{'; ' + share.interval_text if share.interval_text else ''})")
     print(f"{'link':<22} {'score':>5} {'acc':>3} {'moves':>7} {'effect':>7}  decision   theme / item")
     for link in links[: args.limit]:
         print(f"{link.link_id:<22} {link.score:>5.2f} {'yes' if link.is_accepted else 'no':>3} "

@@ -55,6 +55,8 @@ class Item:
     cited: list[int] = field(default_factory=list)
     fault: int | None = None
     chain: str = ""
+    reference_theme: int | None = None
+    """The theme of the tickets the item's explicit references point to, when relabelled (else ``theme``)."""
 
     @property
     def key(self) -> str:
@@ -178,7 +180,7 @@ def _plain(rng: np.random.Generator, item_type: str, created: int, shipped: int 
 
 def plan_backlog(
     seed: int, timeline: Timeline, created_ts: np.ndarray, theme: np.ndarray, ticket_base: int,
-    quarters: int,
+    quarters: int, relabel_references: float = 0.0,
 ) -> Backlog:
     """Plan every backlog item, number them by creation time and find ticket links.
 
@@ -189,11 +191,16 @@ def plan_backlog(
         theme: Ticket theme indices, aligned with ``created_ts``.
         ticket_base: Id of the first ticket.
         quarters: Length of the period in quarters (the backlog grows with it).
+        relabel_references: Share of support-driven items whose explicit references (cited
+            tickets, or tickets carrying the item's key) point to another theme's tickets.
     """
     rng = np_stream(seed, "backlog")
     start, end = timeline.period.start_ts, timeline.period.end_ts
     support = _support_items(rng, timeline, created_ts, theme, ticket_base)
     _reword(np_stream(seed, "backlog-wording"), support)
+    if relabel_references > 0:
+        _relabel_references(np_stream(seed, "backlog-references"), support, created_ts, theme, ticket_base,
+                            relabel_references)
     items = support + _roadmap_items(rng, timeline, support, quarters)
     epics = [
         Item("Epic", "In Progress", _at(rng, start - int(rng.integers(70, 120)) * DAY), None, name,
@@ -219,7 +226,8 @@ def plan_backlog(
     for item in items:
         if item.link_style == "backlog_key_on_tickets" and item.theme is not None:
             until = item.shipped if item.shipped is not None else end
-            windows.setdefault(item.theme, []).append((item.created, until, item.key))
+            key_theme = item.theme if item.reference_theme is None else item.reference_theme
+            windows.setdefault(key_theme, []).append((item.created, until, item.key))
     return Backlog(tuple(epics + items), {k: tuple(v) for k, v in windows.items()})
 
 
@@ -235,6 +243,33 @@ def _reword(rng: np.random.Generator, items: list[Item]) -> None:
             continue
         summary, description = bt.ENGINEERING_REPHRASED[THEMES[item.theme].slug][item.fault][wording - 1]
         item.summary, item.description = summary.format(chain=item.chain), description.format(chain=item.chain)
+
+
+def _relabel_references(
+    rng: np.random.Generator, items: list[Item], created_ts: np.ndarray, theme: np.ndarray, ticket_base: int,
+    rate: float,
+) -> None:
+    """Point the explicit references of a ``rate`` share of items to another theme's tickets.
+
+    A noisier tracker than the demo's: an agent puts the key on the wrong tickets, an engineer
+    cites tickets of a neighbouring problem. The item's driving theme (the truth) is unchanged;
+    the other theme is drawn among the themes with tickets in the item's 28 days before creation.
+    A separate random stream keeps every other planted value the same as without this step.
+    """
+    for item in items:
+        draw, pick = float(rng.random()), float(rng.random())
+        if item.theme is None or item.link_style not in LINK_STYLES[:3] or draw >= rate:
+            continue
+        window = (created_ts >= item.created - 28 * DAY) & (created_ts < item.created)
+        others = sorted({int(t) for t in np.unique(theme[window])} - {item.theme})
+        if not others:
+            continue
+        other = others[int(pick * len(others))]
+        item.reference_theme = other
+        if item.cited:
+            pool = np.flatnonzero(window & (theme == other))
+            k = min(len(pool), len(item.cited))
+            item.cited = sorted(int(i) + ticket_base for i in rng.choice(pool, k, False))
 
 
 def _relabel(rng: np.random.Generator, items: list[Item]) -> None:

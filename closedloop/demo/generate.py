@@ -109,6 +109,7 @@ def generate(
     start: date = date(2024, 1, 1),
     quarters: int = 8,
     progress: Callable[[str], None] | None = None,
+    relabel_references: float = 0.0,
 ) -> DemoSummary:
     """Write the demo exports (Zendesk, QA, Jira) and the planted truth to ``out``.
 
@@ -121,6 +122,8 @@ def generate(
         start: First day of the period (UTC).
         quarters: Length of the period in quarters.
         progress: Called with one line per stage (counts and seconds).
+        relabel_references: Share of support-driven items whose explicit references point to
+            another theme's tickets (a noisier tracker; the truth is unchanged). 0 by default.
 
     Returns:
         Counts and paths of what was written.
@@ -132,6 +135,8 @@ def generate(
         raise ValueError(f"tickets must be positive, got {tickets}")
     if quarters < 1:
         raise ValueError(f"quarters must be positive, got {quarters}")
+    if not 0 <= relabel_references <= 1:
+        raise ValueError(f"relabel_references must be between 0 and 1, got {relabel_references}")
     out = Path(out)
     stages = _Stages(progress)
     period = Period.of(start, quarters)
@@ -159,7 +164,7 @@ def generate(
     stages.done(f"timeline: {period.days} days, {len(timeline.incidents)} incidents, "
                 f"{len(timeline.cycles)} fix cycles, {tickets} arrivals")
 
-    backlog = plan_backlog(seed, timeline, created, theme, TICKET_BASE, quarters)
+    backlog = plan_backlog(seed, timeline, created, theme, TICKET_BASE, quarters, relabel_references)
     rate = key_rate(backlog, created, theme)
     stages.done(f"backlog: {len(backlog.items)} items planned")
 

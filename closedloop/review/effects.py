@@ -59,6 +59,19 @@ class QuarterShare:
     shipped_items: int
     support_driven_items: int
     support_driven_share: float
+    share_low: float | None = None
+    share_high: float | None = None
+    interval_level: float | None = None
+    links: int | None = None
+    links_reviewed: int | None = None
+
+    @property
+    def interval_text(self) -> str:
+        """``90% interval 30.0%-45.0%; 3 of 120 links reviewed by a person``, or ``""`` without the interval mart."""
+        if self.share_low is None or self.share_high is None or self.interval_level is None:
+            return ""
+        return (f"{100 * self.interval_level:.0f}% interval {self.share_low:.1%}-{self.share_high:.1%}; "
+                f"{self.links_reviewed} of {self.links} links reviewed by a person")
 
 
 def link_id(theme_id: str, item_id: str) -> str:
@@ -85,6 +98,14 @@ def _require_marts(con: duckdb.DuckDBPyConnection) -> None:
 def quarter_shares(con: duckdb.DuckDBPyConnection) -> list[QuarterShare]:
     """Every quarter's share, newest first."""
     _require_marts(con)
+    found = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' and "
+                        "table_name = 'fct_support_driven_share_interval'").fetchone()
+    if found and found[0]:  # the share's interval and links reviewed, in warehouses built since that mart
+        rows = con.execute("select quarter_key, shipped_items, support_driven_items, share, share_low, share_high, "
+                           "interval_level, links, links_reviewed from marts.fct_support_driven_share_interval "
+                           "order by quarter_start_date desc").fetchall()
+        return [QuarterShare(r[0], int(r[1]), int(r[2]), float(r[3] or 0.0), float(r[4]), float(r[5]), float(r[6]),
+                             int(r[7]), int(r[8])) for r in rows]
     rows = con.execute("select quarter_key, shipped_items, support_driven_items, support_driven_share "
                        "from marts.fct_support_driven_share order by quarter_start_date desc").fetchall()
     return [QuarterShare(r[0], int(r[1]), int(r[2]), float(r[3] or 0.0)) for r in rows]

@@ -233,8 +233,10 @@ def test_with_the_backlog_link_marts_the_report_shows_the_share_its_items_lead_t
     assert "45.0 days" in section
     assert "-60.0%" in section
     summary = html.split('id="summary"', 1)[1].split("</ul>", 1)[0]
-    assert (f"Support drove 2 of the 4 improvements shipped in {quarter}, 50.0% (range from link confidence "
-             "38.0% to 87.0%)"
+    reviewed = marts(demo_pipeline["home"], "select links, links_reviewed from marts.fct_support_driven_share_interval "
+                     "where quarter_key = ?", [quarter])[0]
+    assert (f"Support drove 2 of the 4 improvements shipped in {quarter}, 50.0% (90% interval from link uncertainty "
+            f"38.0% to 87.0%; {reviewed[1]} of {reviewed[0]} links reviewed by a person)"
             in summary)
     assert "median of 83.0 days" in summary
     text = " ".join(subprocess.run(["pdftotext", str(files.pdf), "-"], capture_output=True, text=True,

@@ -19,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from closedloop.core.builds import DbtBuildFailedError, read_build, record_build
 from closedloop.core.settings import load_settings
 from closedloop.core.warehouse import mirror_tables
+from closedloop.review.calibrate import calibrated_vars
 from orchestration.defs.transform.resources import dbt_project
 from orchestration.resources import WAREHOUSE_POOL, ClosedloopResource
 
@@ -46,7 +47,8 @@ def closedloop_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource
     """
     started = time.perf_counter()
     counts = {"models": 0, "checks": 0, "failed_checks": 0}
-    links = json.dumps(load_settings().drill_through_vars)
+    settings = load_settings()  # the link templates, and link confidence refitted by `closedloop link calibrate`
+    links = json.dumps(settings.drill_through_vars | calibrated_vars(settings.home))
     invocation = dbt.cli(["build", "--vars", links], context=context, raise_on_error=False)
     for event in invocation.stream():
         if isinstance(event, dg.Output | dg.AssetMaterialization):

@@ -1,57 +1,16 @@
 {#
   One row per calendar quarter in which improvements shipped: how many shipped, how many
-  support drove (an accepted theme link), the share, and bounds from link confidence.
+  support drove (an accepted theme link), the share, and its bounds from link uncertainty.
 
-  Each shipped improvement is support-driven with probability p (its support_probability); the
-  number of support-driven items is then a sum of Bernoulli variables with mean sum(p) and
-  variance sum(p(1-p)). The bounds are that mean -/+ 1.96 standard deviations, divided by the
-  shipped count, clipped to [0, 1] and widened to contain the point estimate.
+  The bounds are fct_support_driven_share_interval's share_low and share_high: quantiles of the
+  exact distribution of the support-driven count when each improvement is support-driven with
+  its probability (DECISIONS.md, "The share's interval"), widened to contain the share.
 #}
 with
 
-items as (
+intervals as (
 
-    select * from {{ ref('int_backlog_items_attributed') }}
-    where is_improvement
-
-),
-
-calendar as (
-
-    select date_day, quarter_key, quarter_start_date from {{ ref('dim_calendar') }}
-
-),
-
-per_quarter as (
-
-    select
-        calendar.quarter_key,
-        calendar.quarter_start_date,
-        count(*) as shipped_items,
-        cast(sum(case when items.is_support_driven then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as support_driven_items,
-        sum(items.support_probability) as expected_support_driven_items,
-        sum(items.support_probability * (1 - items.support_probability)) as support_driven_variance
-    from items
-    inner join calendar
-        on {{ dbt.cast('items.shipped_at', 'date') }} = calendar.date_day
-    group by calendar.quarter_key, calendar.quarter_start_date
-
-),
-
-shares as (
-
-    select
-        quarter_key,
-        quarter_start_date,
-        shipped_items,
-        support_driven_items,
-        {{ safe_divide('support_driven_items', 'shipped_items') }} as support_driven_share,
-        {{ safe_divide('expected_support_driven_items - 1.96 * sqrt(support_driven_variance)', 'shipped_items') }}
-            as raw_lower,
-        {{ safe_divide('expected_support_driven_items + 1.96 * sqrt(support_driven_variance)', 'shipped_items') }}
-            as raw_upper
-    from per_quarter
+    select * from {{ ref('fct_support_driven_share_interval') }}
 
 ),
 
@@ -62,18 +21,10 @@ final as (
         quarter_start_date,
         shipped_items,
         support_driven_items,
-        support_driven_share,
-        case
-            when raw_lower < 0 then 0.0
-            when raw_lower > support_driven_share then support_driven_share
-            else raw_lower
-        end as support_driven_share_lower,
-        case
-            when raw_upper > 1 then 1.0
-            when raw_upper < support_driven_share then support_driven_share
-            else raw_upper
-        end as support_driven_share_upper
-    from shares
+        share as support_driven_share,
+        share_low as support_driven_share_lower,
+        share_high as support_driven_share_upper
+    from intervals
 
 )
 
