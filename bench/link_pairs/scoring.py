@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from bench.link_pairs.sets import PairSet
+from bench.link_pairs.signals import QUERY_HEADS
 from topics.link.fusion import ranks
 
 KS = (1, 5, 10, 50)
@@ -67,6 +68,15 @@ def with_prf(signals: Signals, base: np.ndarray, top: int, beta: float) -> Signa
     return out
 
 
+def zfuse(signals: Signals, names: Sequence[str], weights: Sequence[float]) -> np.ndarray:
+    """Weighted sum of per-query z-scores (each signal centred and scaled over the items of the query)."""
+    fused = np.zeros(signals[names[0]].shape, dtype=np.float64)
+    for name, weight in zip(names, weights, strict=True):
+        x = signals[name].astype(np.float64)
+        fused += weight * (x - x.mean(axis=1, keepdims=True)) / (x.std(axis=1, keepdims=True) + 1e-9)
+    return fused
+
+
 def multi_vector(signals: Signals) -> np.ndarray:
     """Best of the title vector and the title-prefixed body chunks (max-sim over the item's vectors)."""
     return np.maximum(signals["dense_title"], signals["dense_chunks"])
@@ -80,7 +90,8 @@ def recipes() -> dict[str, Recipe]:
     out: dict[str, Recipe] = {
         "plain title cosine": lambda s: s["plain_title"],
         "plain title+body cosine": lambda s: s["plain_text"],
-        "closedloop link (as shipped)": lambda s: s["production"],
+        "closedloop link before (dense_title alone)": lambda s: s["production_before"],
+        "closedloop link now (production run)": lambda s: s["production"],
     }
     for name in ("dense_title", "dense_text", "dense_chunks", "bm25_text", "bm25_title", "bm25_title2_body",
                  "bm25_text_meta", "bm25_body400"):
@@ -100,6 +111,23 @@ def tuned_families() -> dict[str, dict[str, Recipe]]:
     families: dict[str, dict[str, Recipe]] = {}
     families["rrf hybrid, bm25 weight w"] = {
         str(w): (lambda s, w=w: rrf(s, HYBRID, [1.0, 1.0, w])) for w in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0)}
+    families["bm25_text, query cut to n words"] = {
+        str(n): (lambda s, n=n: s[f"bm25_text_q{n}"]) for n in QUERY_HEADS} | {"all": lambda s: s["bm25_text"]}
+    families["rrf dense_title + bm25_text, bm25 weight w"] = {
+        str(w): (lambda s, w=w: rrf(s, ("dense_title", "bm25_text"), [1.0, w])) for w in (0.25, 0.5, 1.0, 2.0)}
+    families["rrf dense_title + bm25_text(query cut to n words)"] = {
+        str(n): (lambda s, n=n: rrf(s, ("dense_title", f"bm25_text_q{n}"))) for n in QUERY_HEADS}
+    cheap = ("dense_title", "bm25_text")
+    for k in (5, 20):
+        families[f"rrf dense_title + bm25_text (k={k}), bm25 weight w"] = {
+            str(w): (lambda s, w=w, k=k: rrf(s, cheap, [1.0, w], k=k)) for w in (0.25, 0.5, 1.0)}
+    families["z-score sum dense_title + w * bm25_text"] = {
+        str(w): (lambda s, w=w: zfuse(s, cheap, [1.0, w])) for w in (0.1, 0.2, 0.3, 0.5, 1.0)}
+    families["z-score sum dense_title + dense_text + w * bm25_text"] = {
+        str(w): (lambda s, w=w: zfuse(s, ("dense_title", "dense_text", "bm25_text"), [1.0, 1.0, w]))
+        for w in (0.1, 0.2, 0.3, 0.5, 1.0)}
+    families["rrf dense_title + dense_text + bm25_text, rrf k"] = {
+        str(k): (lambda s, k=k: rrf(s, ("dense_title", "dense_text", "bm25_text"), k=k)) for k in (2, 5, 10, 20, 60)}
     families["rrf hybrid, rrf k"] = {str(k): (lambda s, k=k: rrf(s, HYBRID, k=k)) for k in (5, 20, 60, 200)}
     families["rrf hybrid + prf (top m, beta)"] = {
         f"{m},{b}": (lambda s, m=m, b=b: rrf(with_prf(s, rrf(s, HYBRID), m, b), HYBRID))

@@ -155,8 +155,8 @@ def read_backlog(path: Path, columns: Columns) -> list[BacklogItem]:
         frame = frame.unique(subset="id", keep="first", maintain_order=True)
     items = []
     for item_id, text, labels, components in frame.select("id", "text", "labels", "components").iter_rows():
-        title, body = split_title(text or "")
-        items.append(BacklogItem(item_id, title, body, _names(labels), _names(components)))
+        title, description = split_title(text or "")
+        items.append(BacklogItem(item_id, title, description, _names(labels), _names(components)))
     return items
 
 
