@@ -118,6 +118,8 @@ def tuned_families() -> dict[str, dict[str, Recipe]]:
     families["rrf dense_title + bm25_text(query cut to n words)"] = {
         str(n): (lambda s, n=n: rrf(s, ("dense_title", f"bm25_text_q{n}"))) for n in QUERY_HEADS}
     cheap = ("dense_title", "bm25_text")
+    families["rrf dense_title + bm25_text (the default), rrf k"] = {
+        str(k): (lambda s, k=k: rrf(s, cheap, k=k)) for k in (1, 2, 5, 10, 20, 60)}
     for k in (5, 20):
         families[f"rrf dense_title + bm25_text (k={k}), bm25 weight w"] = {
             str(w): (lambda s, w=w, k=k: rrf(s, cheap, [1.0, w], k=k)) for w in (0.25, 0.5, 1.0)}
