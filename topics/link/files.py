@@ -7,6 +7,7 @@ Works on any feedback export and any tracker export, without themes, and runs th
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from topics.embed import Embedder, EmbeddingCache
 from topics.errors import InputError
 from topics.link.config import MatchConfig
 from topics.link.matcher import BacklogItem, Matcher
+from topics.link.text import split_title
 
 log = logging.getLogger("closedloop.link")
 
@@ -32,12 +34,20 @@ class Columns:
         feedback_text: Text column of the feedback CSV.
         backlog_id: Id column of the backlog CSV.
         backlog_text: Text column of the backlog CSV (summary on its first line).
+        backlog_title: Title column, used when the backlog CSV has no ``backlog_text`` column.
+        backlog_body: Body column read with ``backlog_title`` (optional in the file).
+        backlog_labels: Labels column (optional; ``;`` or ``,`` between labels).
+        backlog_components: Components column (optional; ``;`` or ``,`` between components).
     """
 
     feedback_id: str = "feedback_id"
     feedback_text: str = "text"
     backlog_id: str = "item_id"
     backlog_text: str = "text"
+    backlog_title: str = "title"
+    backlog_body: str = "body"
+    backlog_labels: str = "labels"
+    backlog_components: str = "components"
 
 
 @dataclass(frozen=True)
@@ -75,18 +85,31 @@ class LinkReport:
                 f"{self.backlog_embedded} embedded, {self.backlog_cached} cached")
 
 
-def read_columns(path: Path, id_col: str, text_col: str, what: str, flags: tuple[str, str]) -> pl.DataFrame:
+def _read_csv(path: Path) -> pl.DataFrame:
+    if not path.is_file():
+        raise InputError(f"cannot read {path}: no such file")
+    try:
+        return pl.read_csv(path, infer_schema_length=0, encoding="utf8-lossy")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise InputError(f"cannot read {path}: not a readable CSV ({str(exc).splitlines()[0]})") from exc
+
+
+def read_columns(path: Path, id_col: str, text_col: str, what: str, flags: tuple[str, str],
+                 frame: pl.DataFrame | None = None) -> pl.DataFrame:
     """``(id, text)`` of a CSV as strings; a clear error names the file, the missing column and its flag.
+
+    Args:
+        path: The CSV (named in every message).
+        id_col: Id column.
+        text_col: Text column.
+        what: ``feedback`` or ``backlog``, for messages.
+        flags: The command-line flags that name ``id_col`` and ``text_col``, for messages.
+        frame: The file already read (``path`` then only names it in messages).
 
     Raises:
         InputError: The file is missing or unreadable, a column is absent, or a row has no id.
     """
-    if not path.is_file():
-        raise InputError(f"cannot read {path}: no such file")
-    try:
-        frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8-lossy")
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(f"cannot read {path}: not a readable CSV ({str(exc).splitlines()[0]})") from exc
+    frame = _read_csv(path) if frame is None else frame
     for column, flag in zip((id_col, text_col), flags, strict=True):
         if column not in frame.columns:
             raise InputError(f"{path}: {what} CSV has no column {column!r} (columns: {', '.join(frame.columns)}); "
@@ -99,13 +122,52 @@ def read_columns(path: Path, id_col: str, text_col: str, what: str, flags: tuple
     return frame
 
 
+def _names(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in re.split(r"[;,]", value or "") if part.strip())
+
+
+def read_backlog(path: Path, columns: Columns) -> list[BacklogItem]:
+    """The backlog items of a tracker CSV: one text column (title on its first line), or title and body columns.
+
+    Labels and components are read when their columns exist. Repeated ids keep their first row.
+
+    Raises:
+        InputError: The file is missing or unreadable, has neither text nor title column, or a row has no id.
+    """
+    raw = _read_csv(path)
+    text_col = columns.backlog_text
+    if text_col not in raw.columns and columns.backlog_title in raw.columns:
+        body = pl.col(columns.backlog_body).fill_null("") if columns.backlog_body in raw.columns else pl.lit("")
+        raw = raw.with_columns(pl.concat_str([pl.col(columns.backlog_title).fill_null(""), body],
+                                             separator="\n").alias("__text"))
+        text_col = "__text"
+    elif text_col not in raw.columns:
+        raise InputError(f"{path}: backlog CSV has neither a {text_col!r} column nor a {columns.backlog_title!r} "
+                         f"column (columns: {', '.join(raw.columns)}); name the text column with --backlog-text-col")
+    frame = read_columns(path, columns.backlog_id, text_col, "backlog", ("--backlog-id-col", "--backlog-text-col"),
+                         frame=raw)
+    extra = {name: raw[col] if col in raw.columns else pl.Series([None] * raw.height, dtype=pl.String)
+             for name, col in (("labels", columns.backlog_labels), ("components", columns.backlog_components))}
+    frame = frame.with_columns(labels=extra["labels"], components=extra["components"])
+    duplicates = frame.height - frame["id"].n_unique()
+    if duplicates:
+        log.warning(f"{path}: {duplicates} repeated {columns.backlog_id!r} values; the first row of each is used")
+        frame = frame.unique(subset="id", keep="first", maintain_order=True)
+    items = []
+    for item_id, text, labels, components in frame.select("id", "text", "labels", "components").iter_rows():
+        title, description = split_title(text or "")
+        items.append(BacklogItem(item_id, title, description, _names(labels), _names(components)))
+    return items
+
+
 def link_files(feedback_csv: Path, backlog_csv: Path, out_csv: Path, columns: Columns | None = None,
                top_k: int = 10, *, embedder: Embedder, config: MatchConfig | None = None,
                cache: EmbeddingCache | None = None) -> LinkReport:
     """Write the ``top_k`` backlog items of each feedback row to ``out_csv`` (rank 1 is best).
 
-    The backlog text's first line is taken as the item's title (tracker exports put the summary
-    first); the rest is its description. Repeated backlog ids keep their first row.
+    The backlog is read by :func:`read_backlog`: a text column whose first line is the item's title
+    (tracker exports put the summary first), or title and body columns, with labels and components
+    when present. Repeated backlog ids keep their first row.
 
     Raises:
         InputError: A CSV is missing or unreadable, a column is missing, a row has no id, or
@@ -117,14 +179,7 @@ def link_files(feedback_csv: Path, backlog_csv: Path, out_csv: Path, columns: Co
         raise InputError(f"--top-k must be positive, got {top_k}")
     feedback = read_columns(feedback_csv, columns.feedback_id, columns.feedback_text, "feedback",
                             ("--feedback-id-col", "--feedback-text-col"))
-    backlog = read_columns(backlog_csv, columns.backlog_id, columns.backlog_text, "backlog",
-                           ("--backlog-id-col", "--backlog-text-col"))
-    duplicates = backlog.height - backlog["id"].n_unique()
-    if duplicates:
-        log.warning(f"{backlog_csv}: {duplicates} repeated {columns.backlog_id!r} values; "
-                    "the first row of each is used")
-        backlog = backlog.unique(subset="id", keep="first", maintain_order=True)
-    items = [BacklogItem.from_text(i, t) for i, t in zip(backlog["id"], backlog["text"], strict=True)]
+    items = read_backlog(backlog_csv, columns)
     matcher = Matcher(items, config, embedder=embedder, cache=cache)
     matches = matcher.match(feedback["text"].to_list(), k=top_k) if feedback.height else []
     ids = feedback["id"].to_list()

@@ -29,11 +29,15 @@ class BacklogItem:
         item_id: Tracker key (``EX-123``, ``12112``).
         title: Summary line.
         description: Body text (may be empty).
+        labels: Tracker labels (lexical evidence only; the vectors are the title's and text's).
+        components: Tracker components (likewise).
     """
 
     item_id: str
     title: str
     description: str = ""
+    labels: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
 
     @classmethod
     def from_text(cls, item_id: str, text: str) -> BacklogItem:
@@ -135,7 +139,8 @@ class Matcher:
         if not self.config.gloss:
             return list(self.items)
         gloss = gloss_engineering_terms
-        return [BacklogItem(item.item_id, gloss(item.title), gloss(item.description)) for item in self.items]
+        return [BacklogItem(item.item_id, gloss(item.title), gloss(item.description), item.labels, item.components)
+                for item in self.items]
 
     def _index(self) -> None:
         signals = set(self.config.signals)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -76,12 +77,16 @@ def tokenize(text: str, *, split_identifiers: bool = True, stemming: bool = True
     """
     terms: list[str] = []
     for raw in _RAW_TOKEN.findall(unicodedata.normalize("NFKC", text)):
-        parts = split_identifier(raw) if split_identifiers else [w.lower() for w in _WORD.findall(raw)]
-        for part in parts:
-            if len(part) < 2 or part.isdigit() or part in STOP_WORDS:
-                continue
-            terms.append(stem(part) if stemming else part)
+        terms.extend(_raw_terms(raw, split_identifiers, stemming))
     return terms
+
+
+@lru_cache(maxsize=1 << 18)
+def _raw_terms(raw: str, split_identifiers: bool, stemming: bool) -> tuple[str, ...]:
+    """Index terms of one raw token (memoized: trackers repeat the same words and identifiers)."""
+    parts = split_identifier(raw) if split_identifiers else [w.lower() for w in _WORD.findall(raw)]
+    return tuple(stem(part) if stemming else part for part in parts
+                 if len(part) >= 2 and not part.isdigit() and part not in STOP_WORDS)
 
 
 CRASH_TERMS = re.compile(
