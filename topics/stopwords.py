@@ -1,17 +1,44 @@
 """Stop words for the languages support tickets arrive in, and a cheap guess of which are present.
 
-English comes from scikit-learn; the others are short lists of the most frequent function words
-(articles, pronouns, prepositions, auxiliaries, politeness formulas common in tickets). CJK and Thai
-text has no spaces: use the ``char`` analyzer (``LabelConfig.analyzer``) for it instead.
+English is scikit-learn's list, read from its source file so that commands which only tokenize
+(``closedloop link``) do not pay scikit-learn's second-long import; the others are short lists of
+the most frequent function words (articles, pronouns, prepositions, auxiliaries, politeness
+formulas common in tickets). CJK and Thai text has no spaces: use the ``char`` analyzer
+(``LabelConfig.analyzer``) for it instead.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, loaded from ``sklearn/feature_extraction/_stop_words.py`` alone.
+
+    That file defines one frozenset and imports nothing; loading it by path skips the package's
+    ``__init__`` (about 1 s here). Falls back to the ordinary import if the file moves.
+    """
+    package = importlib.util.find_spec("sklearn")
+    if package is not None and package.submodule_search_locations:
+        path = f"{next(iter(package.submodule_search_locations))}/feature_extraction/_stop_words.py"
+        spec = importlib.util.spec_from_file_location("_closedloop_sklearn_stop_words", path)
+        if spec is not None and spec.loader is not None:
+            module = importlib.util.module_from_spec(spec)
+            try:
+                spec.loader.exec_module(module)
+                return frozenset(module.ENGLISH_STOP_WORDS)
+            except (OSError, AttributeError):
+                pass
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+ENGLISH_STOP_WORDS: frozenset[str] = _english_stop_words()
+"""scikit-learn's English stop-word list (318 words)."""
 
 _LISTS: dict[str, str] = {
     "es": """a al algo algunos ante antes como con contra cual cuando de del desde donde durante e el ella

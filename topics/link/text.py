@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from topics.stopwords import ENGLISH_STOP_WORDS
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _RAW_TOKEN = re.compile(r"[\w.$/\\:-]+", re.UNICODE)
