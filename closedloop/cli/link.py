@@ -70,12 +70,14 @@ def add_link_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
     parser.add_argument("--feedback", help="feedback CSV (one row per review/ticket; required)")
-    parser.add_argument("--backlog", help="tracker export CSV (one row per item; required)")
+    parser.add_argument("--backlog", help="tracker export CSV (one row per item; required): a text column, or "
+                                          "title and body columns, with labels and components when present")
     parser.add_argument("--feedback-id-col", default="feedback_id", help="feedback id column (default feedback_id)")
     parser.add_argument("--feedback-text-col", default="text", help="feedback text column (default text)")
     parser.add_argument("--backlog-id-col", default="item_id", help="backlog id column (default item_id)")
     parser.add_argument("--backlog-text-col", default="text",
-                        help="backlog text column, summary on its first line (default text)")
+                        help="backlog text column, summary on its first line (default text; without it the "
+                             "title and body columns are read)")
     parser.add_argument("--top-k", type=positive_int, default=10, help="items per feedback row (default 10)")
     parser.add_argument("--out", help="output CSV: feedback_id, item_id, rank, score (required)")
     parser.set_defaults(func=cmd_link, parser=parser)
