@@ -168,10 +168,7 @@ class Settings:
         Raises:
             ClosedloopError: The variable is not a whole number of 0 or more.
         """
-        workers = _whole_number("CLOSEDLOOP_EMBED_WORKERS", 0)
-        if workers < 0:
-            raise ClosedloopError(f"CLOSEDLOOP_EMBED_WORKERS must be 0 or more, got {workers}")
-        return workers
+        return _whole_number("CLOSEDLOOP_EMBED_WORKERS", 0, minimum=0)
 
     @property
     def embed_worker_batch(self) -> int:
@@ -180,10 +177,7 @@ class Settings:
         Raises:
             ClosedloopError: The variable is not a whole number of 1 or more.
         """
-        batch = _whole_number("CLOSEDLOOP_EMBED_WORKER_BATCH", 256)
-        if batch < 1:
-            raise ClosedloopError(f"CLOSEDLOOP_EMBED_WORKER_BATCH must be 1 or more, got {batch}")
-        return batch
+        return _whole_number("CLOSEDLOOP_EMBED_WORKER_BATCH", 256, minimum=1)
 
     @property
     def embed_spool(self) -> Path:
@@ -317,14 +311,17 @@ class AlertSettings:
     ledger: Path = Path("state/alerts/sent.jsonl")
 
 
-def _whole_number(name: str, default: int) -> int:
+def _whole_number(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ClosedloopError(f"{name} must be a whole number, got {value!r}") from exc
+    if minimum is not None and number < minimum:
+        raise ClosedloopError(f"{name} must be {minimum} or more, got {number}")
+    return number
 
 
 def _switch(name: str) -> bool | None:
