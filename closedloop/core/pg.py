@@ -224,6 +224,7 @@ def _push_one(con: duckdb.DuckDBPyConnection, pg: psycopg.Connection[tuple[objec
     with pg.cursor() as cursor, cursor.copy(f"copy {_ident(schema, name)} from stdin (format csv)") as copy:
         for chunk in _csv_batches(reader):
             copy.write(chunk.replace(b"\x00", b""))
+    pg.execute(f"analyze {_ident(schema, name)}")  # the planner's row counts for the dbt build that reads it
     row = pg.execute(f"select count(*) from {_ident(schema, name)}").fetchone()
     return int(str(row[0])) if row else 0
 
