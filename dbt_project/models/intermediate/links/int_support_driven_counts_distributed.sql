@@ -2,7 +2,7 @@
   One row per calendar quarter with shipped improvements and per possible number k of
   support-driven improvements in it: the probability that exactly k of them are support-driven
   when each improvement is support-driven with its own probability (support_probability of
-  int_backlog_items_attributed: the calibrated confidence of its best link that was not rejected,
+  int_improvements_shipped: the calibrated confidence of its best link that was not rejected,
   1 when a person confirmed a link, 0 without links or when every link was rejected), independently.
 
   That count follows a Poisson-binomial distribution. It is computed exactly with its discrete
@@ -19,13 +19,7 @@ with
 
 items as (
 
-    select
-        calendar.quarter_key,
-        items.support_probability as p
-    from {{ ref('int_backlog_items_attributed') }} as items
-    inner join {{ ref('dim_calendar') }} as calendar
-        on {{ dbt.cast('items.shipped_at', 'date') }} = calendar.date_day
-    where items.is_improvement
+    select quarter_key, support_probability as p from {{ ref('int_improvements_shipped') }}
 
 ),
 

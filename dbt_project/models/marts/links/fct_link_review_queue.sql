@@ -13,13 +13,7 @@ with
 
 items as (
 
-    select
-        calendar.quarter_key,
-        items.item_id
-    from {{ ref('int_backlog_items_attributed') }} as items
-    inner join {{ ref('dim_calendar') }} as calendar
-        on {{ dbt.cast('items.shipped_at', 'date') }} = calendar.date_day
-    where items.is_improvement
+    select quarter_key, item_id from {{ ref('int_improvements_shipped') }}
 
 ),
 

@@ -16,16 +16,7 @@ with
 
 items as (
 
-    select
-        calendar.quarter_key,
-        calendar.quarter_start_date,
-        items.item_id,
-        items.is_support_driven,
-        items.support_probability
-    from {{ ref('int_backlog_items_attributed') }} as items
-    inner join {{ ref('dim_calendar') }} as calendar
-        on {{ dbt.cast('items.shipped_at', 'date') }} = calendar.date_day
-    where items.is_improvement
+    select * from {{ ref('int_improvements_shipped') }}
 
 ),
 
