@@ -94,6 +94,18 @@ def test_the_shared_raw_tables_hold_what_the_local_merge_holds_with_the_quaranti
     assert shared["quarantine"][0] >= 1
 
 
+def test_every_table_the_run_fills_on_postgresql_has_planner_statistics(pg_demo: dict[str, Any]):
+    """The copy analyzes the sources and dbt's post-hook each table model (``last_analyze`` is set only
+    by an explicit ANALYZE, never by autovacuum): without statistics PostgreSQL plans the next model's
+    joins as nested loops over "1 row" guesses, minutes instead of seconds at 20,000 tickets."""
+    with psycopg.connect(pg_demo["url"]) as pg:
+        rows = pg.execute("select schemaname, relname, last_analyze from pg_stat_user_tables "
+                          "where schemaname in ('raw', 'intermediate', 'marts')").fetchall()
+    by_schema = {schema: [name for s, name, _ in rows if s == schema] for schema in ("raw", "intermediate", "marts")}
+    assert all(len(names) >= 5 for names in by_schema.values()), by_schema
+    assert [f"{s}.{name}" for s, name, analyzed in rows if analyzed is None] == []
+
+
 def test_loading_the_same_exports_again_changes_no_shared_row(pg_demo: dict[str, Any],
                                                               run_closedloop: Callable[..., Any]):
     before = _shared_fingerprints(pg_demo["url"], "raw")
