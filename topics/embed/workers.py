@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import signal
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -128,12 +129,19 @@ def spool_files(spool_dir: Path) -> list[Path]:
     return sorted(spool_dir.glob(SPOOL_PATTERN)) if spool_dir.is_dir() else []
 
 
+def read_spool(spool: Path, hashes: Sequence[str], model_id: str) -> dict[str, np.ndarray]:
+    """Vectors of ``hashes`` for ``model_id`` in one spool (none when it does not exist)."""
+    if not spool.exists():
+        return {}
+    with contextlib.closing(_spool(spool)) as con:
+        return _lookup(con, list(hashes), model_id)
+
+
 def read_spools(spool_dir: Path, hashes: Sequence[str], model_id: str) -> dict[str, np.ndarray]:
     """Vectors of ``hashes`` for ``model_id`` found in any spool."""
     found: dict[str, np.ndarray] = {}
     for path in spool_files(spool_dir):
-        with contextlib.closing(_spool(path)) as con:
-            found.update(_lookup(con, [h for h in hashes if h not in found], model_id))
+        found.update(read_spool(path, [h for h in hashes if h not in found], model_id))
     return found
 
 
@@ -255,11 +263,23 @@ class WorkerPoolEmbedder:
                     process.wait()
             launcher.close()
         if bad := [(i, spool, code) for i, spool, code in failed if code != 0]:
-            names = "; ".join(f"worker {i} exit code {code} (committed batches kept in {spool})"
-                              for i, spool, code in bad)
+            names = "; ".join(self._failure(i, spool, code, [hashes[k] for k in shards[i]]) for i, spool, code in bad)
             raise EmbedWorkerError(f"embedding workers failed: {names}; the next run embeds only what is missing")
         for shard in self.spool_dir.glob("shard-*.parquet"):
             shard.unlink()
+
+    def _failure(self, index: int, spool: Path, code: int, shard: list[str]) -> str:
+        """What worker ``index`` left undone: its exit (or the signal that killed it) and its texts not in its spool."""
+        kept = len(read_spool(spool, shard, self.model_id))
+        how = f"was killed by {_signal_name(-code)}" if code < 0 else f"ended with exit code {code}"
+        return (f"worker {index} {how} with {len(shard) - kept:,} of {len(shard):,} texts left "
+                f"(its {kept:,} committed texts are kept in {spool})")
+
+
+def _signal_name(number: int) -> str:
+    with contextlib.suppress(ValueError):
+        return signal.Signals(number).name
+    return f"signal {number}"
 
 
 @contextlib.contextmanager

@@ -4,8 +4,9 @@ With the setting unset (or 0) the themes embed in-process, as always. With N wor
 hands :func:`topics.refresh.update_themes` a :class:`~topics.embed.workers.WorkerPoolEmbedder` whose
 workers are ``python -m orchestration.embed_worker`` child processes, each opened as a Dagster Pipes
 session (``dg.open_pipes_session``, the machinery of ``PipesSubprocessClient``, one session per
-worker so they run side by side): their lines reach the run's log, their counts the asset's
-metadata. Pipes reference: https://docs.dagster.io/guides/build/external-pipelines.
+worker so they run side by side): their lines reach the run's log. A worker that dies fails the run
+once the others have finished (the message names it and the texts it left); its committed batches
+are recovered by the next run. Pipes reference: https://docs.dagster.io/guides/build/external-pipelines.
 """
 
 from __future__ import annotations
