@@ -16,17 +16,27 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+import psycopg
 
 from closedloop.core.errors import ClosedloopError
-
-if TYPE_CHECKING:
-    from closedloop.core.pg import PgTarget
 
 READER_ROLE_VAR = "CLOSEDLOOP_WAREHOUSE_READER_ROLE"
 READER_PASSWORD_VAR = "CLOSEDLOOP_WAREHOUSE_READER_PASSWORD"
 MARTS_SCHEMA = "marts"
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+class Warehouse(Protocol):
+    """The shared warehouse as :class:`closedloop.core.pg.PgTarget` gives it (not imported: pg imports this)."""
+
+    @property
+    def dbname(self) -> str:
+        """The database's name."""
+
+    def connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        """A new connection as the warehouse user."""
 
 
 def check_role_name(role: str, source: str = "--role") -> str:
@@ -52,7 +62,7 @@ def reader_role_from_env(environ: dict[str, str] | None = None) -> str | None:
     return check_role_name(role, READER_ROLE_VAR) if role else None
 
 
-def create_reader(target: PgTarget, role: str, password: str) -> int:
+def create_reader(target: Warehouse, role: str, password: str) -> int:
     """Create (or reset) the login role ``role`` that may only read the marts of ``target``.
 
     Runs as the warehouse user, which needs ``CREATEROLE`` (or is the superuser). An existing role
@@ -66,7 +76,6 @@ def create_reader(target: PgTarget, role: str, password: str) -> int:
         ClosedloopError: The name is not a plain identifier, the password is empty, or PostgreSQL
             refused (its message, without the password).
     """
-    import psycopg
     from psycopg import sql
 
     check_role_name(role)
