@@ -48,9 +48,10 @@ test: setup superset-venv chromium lint
 	$(BIN)/python -m pytest
 
 # The tests marked postgres (the demo pipeline on a shared PostgreSQL warehouse, the copies between
-# DuckDB and PostgreSQL) against a throw-away PostgreSQL 15 server: .ci/with-postgres installs the
-# Debian package when missing (root), starts it on 127.0.0.1 in a temporary folder, stops it after.
-test-postgres: setup
+# DuckDB and PostgreSQL, Superset reading the PostgreSQL marts in Chromium) against a throw-away
+# PostgreSQL 15 server: .ci/with-postgres installs the Debian package when missing (root), starts it
+# on 127.0.0.1 in a temporary folder, stops it after.
+test-postgres: setup superset-venv chromium
 	.ci/with-postgres $(BIN)/python -m pytest -m postgres
 
 dev: setup

@@ -33,7 +33,7 @@ class Metric:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A virtual Superset dataset over the ``marts`` schema of the serving warehouse.
+    """A virtual Superset dataset over the ``marts`` schema (the serving DuckDB copy, or PostgreSQL's marts).
 
     Attributes:
         name: Dataset (table) name in Superset.
@@ -41,6 +41,8 @@ class Dataset:
         sql: The query; may only read ``marts.*``.
         metrics: Saved metrics.
         time_column: Main temporal column (``date_day``) or None.
+        postgres_sql: The query on PostgreSQL, for the few datasets whose SQL cannot be the same on
+            both engines (reading a JSON array); None: ``sql`` runs on both.
     """
 
     name: str
@@ -48,6 +50,11 @@ class Dataset:
     sql: str
     metrics: tuple[Metric, ...]
     time_column: str | None = "date_day"
+    postgres_sql: str | None = None
+
+    def sql_for(self, engine: str) -> str:
+        """The query for Superset's database engine (``duckdb`` or ``postgresql``)."""
+        return self.postgres_sql if engine == "postgresql" and self.postgres_sql else self.sql
 
 
 def _escaped(sql: str) -> str:
@@ -63,6 +70,11 @@ def html_link(url: str, text: str) -> str:
     """
     return (f"case when {url} is null then {_escaped(text)} else '<a href=\"' || {_escaped(url)} || "
             f"'\" target=\"_blank\" rel=\"noopener noreferrer\">' || {_escaped(text)} || '</a>' end")
+
+
+def _percentile(column: str, fraction: float) -> str:
+    """The interpolated percentile as SQL's ordered-set aggregate, which DuckDB and PostgreSQL both read."""
+    return f"PERCENTILE_CONT({fraction}) WITHIN GROUP (ORDER BY {column})"
 
 
 def _ratio(numerator: str, denominator: str) -> str:
@@ -81,8 +93,8 @@ from marts.fct_tickets""",
     metrics=(
         Metric("tickets", "Tickets", "COUNT(*)", ",d"),
         Metric("median_first_response", "Median first response (min)",
-               "QUANTILE_CONT(first_response_minutes, 0.5)", ".1f"),
-        Metric("p90_first_response", "p90 first response (min)", "QUANTILE_CONT(first_response_minutes, 0.9)", ".1f"),
+               _percentile("first_response_minutes", 0.5), ".1f"),
+        Metric("p90_first_response", "p90 first response (min)", _percentile("first_response_minutes", 0.9), ".1f"),
         Metric("sla_target", "SLA target (10 min)", "MIN(10.0)", ".0f"),
         Metric("sla_attainment", "SLA attainment", _ratio("sla_status = 'met'", "sla_status IN ('met', 'breached')"),
                ".1%"),
@@ -109,7 +121,7 @@ join marts.dim_themes as th on th.theme_id = tt.theme_id""",
         Metric("tickets", "Tickets", "COUNT(*)", ",d"),
         Metric("csat_average", "CSAT (1-5)", "AVG(csat_score)", ".2f"),
         Metric("median_first_response", "Median first response (min)",
-               "QUANTILE_CONT(first_response_minutes, 0.5)", ".1f"),
+               _percentile("first_response_minutes", 0.5), ".1f"),
     ),
 )
 
@@ -134,10 +146,10 @@ THEME_GROWTH = Dataset(
     sql="""with bounds as (select max(week_start_date) as last_week from marts.fct_theme_weekly),
 weekly as (
     select w.theme_id,
-           cast(sum(case when w.week_start_date > b.last_week - interval 28 day then w.tickets else 0 end) as bigint)
+           cast(sum(case when w.week_start_date > b.last_week - interval '28 days' then w.tickets else 0 end) as bigint)
                as last_4_weeks,
-           cast(sum(case when w.week_start_date <= b.last_week - interval 28 day
-                     and w.week_start_date > b.last_week - interval 56 day then w.tickets else 0 end) as bigint)
+           cast(sum(case when w.week_start_date <= b.last_week - interval '28 days'
+                     and w.week_start_date > b.last_week - interval '56 days' then w.tickets else 0 end) as bigint)
                as prior_4_weeks,
            cast(sum(case when w.is_spike then 1 else 0 end) as bigint) as spike_weeks
     from marts.fct_theme_weekly as w cross join bounds as b
@@ -183,6 +195,13 @@ from marts.dim_themes as th,
      unnest(cast(json(th.representative_ticket_ids) as varchar[])) as ex(ticket_id)
 join marts.fct_tickets as t on t.ticket_id = ex.ticket_id""",
     metrics=(Metric("tickets", "Tickets", "COUNT(*)", ",d"),),
+    postgres_sql=f"""select th.theme_name, th.parent_theme_name as top_level_theme, ex.ticket_id,
+       t.solved_date as date_day, t.channel, t.language,
+       t.final_tier as tier, t.source_name, t.subject, left(t.body, 240) as body_redacted, t.ticket_url,
+       {html_link("t.ticket_url", "ex.ticket_id")} as ticket
+from marts.dim_themes as th
+cross join lateral jsonb_array_elements_text(cast(th.representative_ticket_ids as jsonb)) as ex(ticket_id)
+join marts.fct_tickets as t on t.ticket_id = ex.ticket_id""",
 )
 
 QA = Dataset(
@@ -231,7 +250,7 @@ SECURITY = Dataset(
 from marts.fct_security_interventions""",
     metrics=(
         Metric("interventions", "Interventions", "COUNT(*)", ",d"),
-        Metric("median_minutes", "Median minutes to intervention", "QUANTILE_CONT(minutes_to_intervention, 0.5)",
+        Metric("median_minutes", "Median minutes to intervention", _percentile("minutes_to_intervention", 0.5),
                ".0f"),
         Metric("within_target", "Within target", _ratio("is_within_target", "TRUE"), ".1%"),
         Metric("target_minutes", "Target (min)", "AVG(target_minutes)", ".0f"),
@@ -246,7 +265,7 @@ DEPOSITS = Dataset(
 from marts.fct_deposit_recoveries""",
     metrics=(
         Metric("cases", "Cases", "COUNT(*)", ",d"),
-        Metric("median_days", "Median days to recover", "QUANTILE_CONT(days_to_recover, 0.5)", ".1f"),
+        Metric("median_days", "Median days to recover", _percentile("days_to_recover", 0.5), ".1f"),
     ),
 )
 
@@ -293,11 +312,11 @@ LEAD_TIME = Dataset(
 from marts.fct_insight_lead_time""",
     metrics=(
         Metric("median_insight_to_shipped", "Insight to shipped (median days)",
-               "QUANTILE_CONT(days_insight_to_shipped, 0.5)", ".0f"),
+               _percentile("days_insight_to_shipped", 0.5), ".0f"),
         Metric("median_insight_to_created", "Insight to backlog item (median days)",
-               "QUANTILE_CONT(days_insight_to_created, 0.5)", ".0f"),
+               _percentile("days_insight_to_created", 0.5), ".0f"),
         Metric("median_created_to_shipped", "Backlog item to shipped (median days)",
-               "QUANTILE_CONT(days_created_to_shipped, 0.5)", ".0f"),
+               _percentile("days_created_to_shipped", 0.5), ".0f"),
     ),
 )
 

@@ -1,8 +1,10 @@
 """Run a local Superset 6.1 for the dashboards: its own virtualenv, state under ``$CLOSEDLOOP_HOME/superset``.
 
 ``up`` writes ``superset_config.py``, migrates the metadata database (first time), creates the admin
-user (first time), imports the bundle against the serving warehouse, sets up the read-only Viewer role and
-starts gunicorn on 127.0.0.1:8088; ``down`` stops the server it started, by its pid file.
+user (first time), imports the bundle against the serving warehouse (or, with
+``$CLOSEDLOOP_SUPERSET_WAREHOUSE_URL``, the PostgreSQL marts through a read-only role; no serving file
+is needed then), sets up the read-only Viewer role and starts gunicorn on 127.0.0.1:8088; ``down``
+stops the server it started, by its pid file.
 
 Environment:
     CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD: admin password; generated and printed once when unset.
@@ -10,6 +12,9 @@ Environment:
     SUPERSET_SECRET_KEY: Flask secret key; generated once and kept in ``superset/secret_key`` when unset.
     CLOSEDLOOP_SUPERSET_VENV: Superset's virtualenv (default ``.venv-superset`` in the repository).
     CLOSEDLOOP_SUPERSET_PORT: port on 127.0.0.1 (default 8088).
+    CLOSEDLOOP_SUPERSET_WAREHOUSE_URL, CLOSEDLOOP_SUPERSET_WAREHOUSE_PASSWORD: the PostgreSQL marts and
+        the reader's password (:func:`dashboards.sync.superset_database`); the password reaches
+        Superset's import through the environment of ``superset_setup.py``, never a file.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from pathlib import Path
 from closedloop.core.errors import ClosedloopError
 from closedloop.core.serving import publish_green_build
 from closedloop.core.settings import PROJECT_ROOT, Settings
-from dashboards.sync import render_bundle
+from dashboards.sync import render_bundle, superset_database
 
 log = logging.getLogger("closedloop.dashboards")
 
@@ -196,7 +201,8 @@ def up(settings: Settings, wait_seconds: float = 300.0) -> str:
         raise ClosedloopError(f"Superset's virtualenv {paths.venv} is missing: run `make superset-venv` "
                               "(or `make dashboards`)")
     paths.home.mkdir(parents=True, exist_ok=True)
-    if not settings.serving_warehouse.exists():
+    database = superset_database(settings.serving_warehouse)
+    if database.reads_serving_file and not settings.serving_warehouse.exists():
         if not settings.warehouse.exists():
             raise ClosedloopError(f"no warehouse at {settings.warehouse}: run `closedloop run` (or `make run`) first")
         publish_green_build(settings)
@@ -208,7 +214,7 @@ def up(settings: Settings, wait_seconds: float = 300.0) -> str:
         _run(paths, paths.bin("superset"), "init", what="init (roles and permissions)")
         paths.initialized_stamp.write_text(SUPERSET_VERSION)
 
-    bundle = render_bundle(settings.serving_warehouse, paths.home / "closedloop_dashboards.zip")
+    bundle = render_bundle(settings.serving_warehouse, paths.home / "closedloop_dashboards.zip", database=database)
     output = _run(paths, paths.bin("python"), SETUP_SCRIPT, bundle, what="import dashboards and Viewer role")
     for line in output.strip().splitlines():
         if line.startswith("generated admin password: "):

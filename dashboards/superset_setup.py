@@ -4,7 +4,8 @@ Usage: ``.venv-superset/bin/python dashboards/superset_setup.py BUNDLE.zip``, wi
 set. Creates ``admin`` when missing, with ``CLOSEDLOOP_SUPERSET_ADMIN_PASSWORD`` or a generated password
 (printed once, on a line ``generated admin password: ...``); when the variable is set, an existing admin
 gets that password. Reads ``CLOSEDLOOP_SUPERSET_VIEWER_PASSWORD`` (optional) to create or update a
-``viewer`` user.
+``viewer`` user. With ``CLOSEDLOOP_SUPERSET_WAREHOUSE_PASSWORD`` set, it is the password of the
+bundle's PostgreSQL database (given to the import, which stores it in Superset's metadata database).
 
 The Viewer role is Gamma's read permissions (no write, no SQL Lab, no legacy ``explore_json``) plus
 access to every dataset of the closedloop database and CSV download of a chart's data (``can_csv`` on
@@ -24,6 +25,7 @@ from zipfile import ZipFile
 WRITE_PREFIXES = ("can_write", "can_add", "can_edit", "can_delete", "can_save", "can_import", "can_export",
                   "can_share", "can_tag", "can_set_embedded", "can_delete_embedded", "can_copy_clipboard")
 DATABASE = "closedloop"
+DATABASE_FILE = f"databases/{DATABASE}.yaml"  # the key of its password in the import
 # The legacy chart endpoint takes any form data; the dashboards' chart types all use /api/v1/chart/data.
 LEFT_OUT = {("can_explore_json", "Superset")}
 ADDED = (("can_csv", "Superset"),)
@@ -52,7 +54,7 @@ def main(bundle: str) -> int:
         g.user = _admin(db, security_manager)
         with ZipFile(bundle) as archive:
             contents = get_contents_from_bundle(archive)
-        ImportAssetsCommand(contents).run()
+        ImportAssetsCommand(contents, passwords=_database_passwords()).run()
         print(f"imported {sum(1 for name in contents if name.endswith('.yaml'))} files from {bundle}")
 
         database = db.session.query(Database).filter_by(database_name=DATABASE).one()
@@ -61,6 +63,15 @@ def main(bundle: str) -> int:
         viewer = _viewer_role(db, security_manager, datasets)
         _viewer_user(db, security_manager, viewer)
     return 0
+
+
+def _database_passwords() -> dict[str, str]:
+    """The PostgreSQL reader's password for the import (``CLOSEDLOOP_SUPERSET_WAREHOUSE_PASSWORD``), by bundle file.
+
+    Superset keeps it (encrypted with its secret key) in its metadata database; no file holds it.
+    """
+    password = os.environ.get("CLOSEDLOOP_SUPERSET_WAREHOUSE_PASSWORD")
+    return {DATABASE_FILE: password} if password else {}
 
 
 def _admin(db: Any, security_manager: Any) -> Any:

@@ -1,5 +1,8 @@
 """Fill in the bundle's database URI, zip it, and push it to a running Superset.
 
+Superset reads the serving DuckDB copy by default, or with ``$CLOSEDLOOP_SUPERSET_WAREHOUSE_URL``
+the PostgreSQL marts directly, as a read-only role (:func:`superset_database`).
+
 Authentication and CSRF go through superset-client (``supersetapiclient.SupersetClient``); the
 import itself is a plain REST call (``/api/v1/assets/import/``, which overwrites databases, datasets,
 charts and dashboards, unlike ``/api/v1/dashboard/import/``) on the client's session, because the
@@ -15,37 +18,129 @@ import logging
 import os
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
+
+import yaml
 
 from closedloop.core.errors import ClosedloopError
-from dashboards.build import BUNDLE_DIR, URI_PLACEHOLDER
+from dashboards.build import BUNDLE_DIR, DATABASE_NAME, URI_PLACEHOLDER
+from dashboards.datasets import DATASETS
 
 log = logging.getLogger("closedloop.dashboards")
 
 BUNDLE_ROOT = "closedloop_dashboards"
+DATASETS_BY_NAME = {d.name: d for d in DATASETS}
 
 
-def render_bundle(serving_warehouse: Path, out: Path, bundle_dir: Path = BUNDLE_DIR) -> Path:
-    """Zip ``bundle_dir`` with the database URI pointing at ``serving_warehouse``.
+WAREHOUSE_URL_VAR = "CLOSEDLOOP_SUPERSET_WAREHOUSE_URL"
+WAREHOUSE_PASSWORD_VAR = "CLOSEDLOOP_SUPERSET_WAREHOUSE_PASSWORD"
+DATABASE_FILE = f"databases/{DATABASE_NAME}.yaml"
+"""The database's file inside the bundle: the key of its password in Superset's import (``passwords``)."""
+
+
+@dataclass(frozen=True)
+class SupersetDatabase:
+    """What the bundle's ``closedloop`` database connects to.
+
+    Attributes:
+        uri: SQLAlchemy URI written into the bundle (never with a password).
+        engine: ``duckdb`` (the serving copy) or ``postgresql`` (the shared warehouse's marts).
+        password: Handed to Superset's import as ``passwords``, never written to a file.
+    """
+
+    uri: str
+    engine: str
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def reads_serving_file(self) -> bool:
+        """Whether Superset reads the serving DuckDB copy (so it must exist before the import)."""
+        return self.engine == "duckdb"
+
+    def import_passwords(self) -> dict[str, str]:
+        """The ``passwords`` of Superset's assets import: the database file's password, when there is one."""
+        return {DATABASE_FILE: self.password} if self.password else {}
+
+
+def superset_database(serving_warehouse: Path, environ: dict[str, str] | None = None) -> SupersetDatabase:
+    """The serving DuckDB file, or with ``$CLOSEDLOOP_SUPERSET_WAREHOUSE_URL`` the PostgreSQL marts.
+
+    The URL names the read-only role (``postgresql://reader@host:5432/db``, docs/deploy.md); its
+    password is ``$CLOSEDLOOP_SUPERSET_WAREHOUSE_PASSWORD``.
+
+    Raises:
+        ClosedloopError: The URL is not a PostgreSQL URL with a user, host and database, or holds a
+            password (the URL is written into the bundle).
+    """
+    env = os.environ if environ is None else environ
+    url = env.get(WAREHOUSE_URL_VAR, "").strip()
+    if not url:
+        return SupersetDatabase(URI_PLACEHOLDER.format(serving_warehouse=serving_warehouse.resolve()), "duckdb")
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres", "postgresql+psycopg2"):
+        raise ClosedloopError(f"{WAREHOUSE_URL_VAR} must start with postgresql://, got {parts.scheme!r}://...")
+    if parts.password:
+        raise ClosedloopError(f"{WAREHOUSE_URL_VAR} holds a password: put it in {WAREHOUSE_PASSWORD_VAR} instead "
+                              "(the URL is written into the dashboards bundle)")
+    try:
+        port = parts.port or 5432
+    except ValueError as exc:
+        raise ClosedloopError(f"{WAREHOUSE_URL_VAR} has a port that is not a number") from exc
+    dbname = parts.path.lstrip("/")
+    if not (parts.username and parts.hostname and dbname):
+        raise ClosedloopError(f"{WAREHOUSE_URL_VAR} must name the reader role, the host and the database: "
+                              "postgresql://reader@host:5432/dbname")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    uri = f"postgresql+psycopg2://{quote(unquote(parts.username), safe='')}@{host}:{port}/{quote(dbname, safe='')}"
+    return SupersetDatabase(uri, "postgresql", env.get(WAREHOUSE_PASSWORD_VAR) or None)
+
+
+def _database_text(text: str, database: SupersetDatabase) -> str:
+    """The database YAML for ``database``: the URI filled in; on PostgreSQL without DuckDB's connect_args."""
+    if database.engine == "duckdb":
+        return text.replace(URI_PLACEHOLDER, database.uri)
+    content = yaml.safe_load(text)
+    content["sqlalchemy_uri"] = database.uri
+    content["extra"]["engine_params"].pop("connect_args", None)  # read_only and DuckDB's config: DuckDB only
+    return yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _dataset_text(text: str, database: SupersetDatabase) -> str:
+    """The dataset YAML with its query for ``database``'s engine (:meth:`Dataset.sql_for`)."""
+    content = yaml.safe_load(text)
+    spec = DATASETS_BY_NAME.get(content.get("table_name"))
+    if spec is None or spec.sql_for(database.engine) == content["sql"]:
+        return text
+    content["sql"] = spec.sql_for(database.engine)
+    return yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=120)
+
+
+def render_bundle(serving_warehouse: Path, out: Path, bundle_dir: Path = BUNDLE_DIR,
+                  database: SupersetDatabase | None = None) -> Path:
+    """Zip ``bundle_dir`` with the database entry and the datasets' SQL rendered for the warehouse Superset reads.
 
     Args:
-        serving_warehouse: The serving DuckDB file Superset will open read-only.
+        serving_warehouse: The serving DuckDB file Superset opens read-only (unused on PostgreSQL).
         out: Zip file to write.
         bundle_dir: The YAML bundle.
+        database: What Superset connects to; default :func:`superset_database` from the environment.
     """
     if not (bundle_dir / "metadata.yaml").exists():
         raise ClosedloopError(f"{bundle_dir} is not a Superset bundle (no metadata.yaml)")
-    uri = URI_PLACEHOLDER.format(serving_warehouse=serving_warehouse.resolve())
+    database = database or superset_database(serving_warehouse)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(bundle_dir.rglob("*.yaml")):
             text = path.read_text()
-            if path.parent.name == "databases":
-                text = text.replace(URI_PLACEHOLDER, uri)
-            archive.writestr(f"{BUNDLE_ROOT}/{path.relative_to(bundle_dir)}", text)
+            relative = path.relative_to(bundle_dir)
+            if relative.parts[0] == "databases":
+                text = _database_text(text, database)
+            elif relative.parts[0] == "datasets" and database.engine != "duckdb":
+                text = _dataset_text(text, database)
+            archive.writestr(f"{BUNDLE_ROOT}/{relative}", text)
     return out
 
 
@@ -108,14 +203,19 @@ def push(url: str, username: str, password: str, serving_warehouse: Path, work_d
          bundle_dir: Path = BUNDLE_DIR) -> int:
     """Import the bundle into the Superset at ``url`` (overwriting every object in it), through its REST API.
 
+    The database entry is rendered for the warehouse Superset reads (:func:`superset_database`); a
+    PostgreSQL password travels in the request's ``passwords`` field only.
+
     Returns:
         Number of dashboards in Superset afterwards.
     """
-    bundle = render_bundle(serving_warehouse, work_dir / "closedloop_dashboards.zip", bundle_dir)
+    database = superset_database(serving_warehouse)
+    bundle = render_bundle(serving_warehouse, work_dir / "closedloop_dashboards.zip", bundle_dir, database)
     api = client(url, username, password)
     with bundle.open("rb") as handle:
         response = api.post(f"{url.rstrip('/')}/api/v1/assets/import/",
-                            files={"bundle": (bundle.name, handle, "application/zip")}, data={"passwords": "{}"})
+                            files={"bundle": (bundle.name, handle, "application/zip")},
+                            data={"passwords": json.dumps(database.import_passwords())})
     if response.status_code != 200:
         raise ClosedloopError(f"Superset at {url} refused the bundle: {response.status_code} {response.text[:500]}")
     count = int(api.get(f"{url.rstrip('/')}/api/v1/dashboard/").json()["count"])

@@ -2,7 +2,7 @@
 
 One module per command group: :mod:`closedloop.cli.pipeline` (demo-data, ingest, run, summary,
 report), :mod:`closedloop.cli.topics`, :mod:`closedloop.cli.link`, :mod:`closedloop.cli.dashboards`,
-:mod:`closedloop.cli.review`.
+:mod:`closedloop.cli.review`, :mod:`closedloop.cli.warehouse`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     from closedloop.cli.pipeline import add_pipeline_parsers
     from closedloop.cli.review import add_review_parser
     from closedloop.cli.topics import add_topics_parser
+    from closedloop.cli.warehouse import add_warehouse_parser
 
     parser = argparse.ArgumentParser(prog="closedloop", description="Close the loop between support and product.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_link_parser(sub)
     add_dashboards_parser(sub)
     add_review_parser(sub)
+    add_warehouse_parser(sub)
     return parser
 
 

@@ -101,12 +101,20 @@ class PgTarget:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{self.dbname}"
 
     def dbt_env(self) -> dict[str, str]:
-        """The environment ``dbt_project/profiles.yml`` reads for its ``postgres`` target."""
+        """The environment ``dbt_project/profiles.yml`` reads for its ``postgres`` target, and the reader role.
+
+        Raises:
+            ClosedloopError: ``$CLOSEDLOOP_WAREHOUSE_READER_ROLE`` is not a plain lower-case identifier.
+        """
         env = {"CLOSEDLOOP_DBT_TARGET": "postgres", "CLOSEDLOOP_PG_HOST": self.host,
                "CLOSEDLOOP_PG_PORT": str(self.port), "CLOSEDLOOP_PG_USER": self.user,
                "CLOSEDLOOP_PG_DBNAME": self.dbname}
         if self.password is not None:
             env["CLOSEDLOOP_PG_PASSWORD"] = self.password
+        from closedloop.core.pg_roles import READER_ROLE_VAR, reader_role_from_env
+
+        if role := reader_role_from_env():  # checked here: dbt writes it unquoted into its GRANTs
+            env[READER_ROLE_VAR] = role
         return env
 
 

@@ -2,13 +2,9 @@
 
 Superset runs from its own virtualenv (``make superset-venv`` creates it when missing; reused when
 present) on a free port, with its metadata database in this module's temporary state folder. The
-browser logs in as a user with the read-only Viewer role.
-
-What counts as a rendered chart: its slice container holds a ``canvas`` or ``svg`` (every ECharts
-chart, and big numbers, which draw their trend line on a canvas), or, for table charts (plain HTML),
-a table with at least one body row; no loading indicator is left; and it shows no error alert. Screenshots go to
-``$CLOSEDLOOP_HOME/screenshots``; with ``CLOSEDLOOP_UPDATE_SCREENSHOTS=1`` they are also copied to
-``docs/img/`` for the README.
+browser logs in as a user with the read-only Viewer role (browser and what counts as a rendered chart:
+``tests/dashboards/conftest.py``). Screenshots go to ``$CLOSEDLOOP_HOME/screenshots``; with
+``CLOSEDLOOP_UPDATE_SCREENSHOTS=1`` they are also copied to ``docs/img/`` for the README.
 """
 
 from __future__ import annotations
@@ -18,8 +14,6 @@ import os
 import re
 import shutil
 import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +34,6 @@ pytestmark = pytest.mark.slow
 
 ADMIN_PASSWORD = "admin-test-password"
 VIEWER_PASSWORD = "viewer-test-password"
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 def _free_port() -> int:
@@ -50,13 +43,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def superset(demo_pipeline: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def superset(demo_pipeline: dict[str, Any], tmp_path_factory: pytest.TempPathFactory,
+             superset_tools: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """A running Superset with the dashboards imported against the demo warehouse's serving copy."""
-    venv = PROJECT_ROOT / ".venv-superset"
-    if not (venv / ".installed").exists():
-        made = subprocess.run(["make", "-C", str(PROJECT_ROOT), "superset-venv"], capture_output=True, text=True,
-                              timeout=1800, check=False)
-        assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
+    venv = superset_tools["venv"]()
     home = tmp_path_factory.mktemp("superset_state")
     settings = Settings(home=home, data_dir=demo_pipeline["data"])
     publish_marts(demo_pipeline["home"] / "warehouse.duckdb", settings.serving_warehouse)
@@ -65,57 +55,10 @@ def superset(demo_pipeline: dict[str, Any], tmp_path_factory: pytest.TempPathFac
     with mock.patch.dict(os.environ, env):
         try:
             url = server.up(settings)
-            yield {"url": url, "home": home, "settings": settings}
+            yield {"url": url, "home": home, "settings": settings, "viewer_password": VIEWER_PASSWORD}
         finally:
             server.down(settings)
             assert not server.healthy(), "Superset still answers after `down`"
-
-
-@pytest.fixture(scope="module")
-def browser(superset: dict[str, Any]) -> Iterator[Any]:
-    """Headless Chromium (no network features, fresh profile), logged in as the viewer."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                f"--user-data-dir={profile}", "--window-size=1600,2400"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(120)
-    try:
-        _log_in(driver, superset["url"])
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def _log_in(driver: Any, url: str, attempts: int = 3) -> None:
-    """Log in as the viewer; submit again when a click landed before the login form was ready.
-
-    On a loaded machine the form can render before its script handles the click, which then does
-    nothing (seen once in CI: still on /login after 60 s; the same test passed on a re-run).
-    """
-    from selenium.webdriver.common.by import By
-
-    for attempt in range(1, attempts + 1):
-        driver.get(f"{url}/login/")
-        _wait(lambda: driver.find_elements(By.ID, "username"), 60, "the login form")
-        for field, value in (("username", "viewer"), ("password", VIEWER_PASSWORD)):
-            box = driver.find_element(By.ID, field)
-            box.clear()
-            box.send_keys(value)
-        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        try:
-            _wait(lambda: "/login" not in driver.current_url, 30, "the login to finish")
-            return
-        except AssertionError:
-            if attempt == attempts:
-                raise
 
 
 def _wait(condition: Any, seconds: float, what: str) -> None:
@@ -124,20 +67,6 @@ def _wait(condition: Any, seconds: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {seconds:.0f}s waiting for {what}")
         time.sleep(0.5)
-
-
-RENDER_STATE = """
-return Array.from(document.querySelectorAll("[data-test='chart-grid-component']")).map(holder => {
-  const body = holder.querySelector("[data-test='slice-container']");
-  const error = holder.querySelector("[role='alert'], .ant-alert-error, [data-test='error-tooltip']");
-  const title = (holder.querySelector("[data-test='editable-title']") || holder).innerText.split("\\n")[0];
-  const loading = !!holder.querySelector("[data-test='loading-indicator'], .loading");
-  return {title: title,
-          drawn: !loading && !!(body && body.querySelector("canvas, svg")),
-          tableRows: body && !loading ? body.querySelectorAll("table tbody tr").length : 0,
-          error: error ? error.innerText.slice(0, 200) : null};
-});
-"""
 
 
 def test_every_chart_query_returns_rows_through_the_api(superset: dict[str, Any]) -> None:
@@ -149,29 +78,16 @@ def test_every_chart_query_returns_rows_through_the_api(superset: dict[str, Any]
 
 
 @pytest.mark.parametrize("dashboard", DASHBOARDS, ids=[d.slug for d in DASHBOARDS])
-def test_a_viewer_sees_every_chart_of_each_dashboard_rendered(superset: dict[str, Any], browser: Any,
+def test_a_viewer_sees_every_chart_of_each_dashboard_rendered(superset: dict[str, Any], render_dashboard: Any,
                                                               dashboard: Any) -> None:
-    expected = sum(len(row) for row in dashboard.rows)
-    browser.get(f"{superset['url']}/superset/dashboard/{dashboard.slug}/")
-    states: list[dict[str, Any]] = []
-
-    def all_rendered() -> bool:
-        states[:] = browser.execute_script(RENDER_STATE)
-        done = [s for s in states if s["drawn"] or s["tableRows"] > 0 or s["error"]]  # and not still loading
-        return len(states) == expected and len(done) == expected
-
-    try:
-        _wait(all_rendered, 180, f"{expected} charts of {dashboard.title}")
-    finally:
-        shots = superset["home"] / "screenshots"
-        shots.mkdir(exist_ok=True)
-        browser.save_screenshot(str(shots / f"{dashboard.slug}.png"))
+    states = render_dashboard(dashboard)
     assert [s for s in states if s["error"]] == []
-    assert len(states) == expected
+    assert len(states) == sum(len(row) for row in dashboard.rows)
     if os.environ.get("CLOSEDLOOP_UPDATE_SCREENSHOTS") == "1":
         docs = PROJECT_ROOT / "docs" / "img"
         docs.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shots / f"{dashboard.slug}.png", docs / f"dashboard-{dashboard.slug}.png")
+        shutil.copyfile(superset["home"] / "screenshots" / f"{dashboard.slug}.png",
+                        docs / f"dashboard-{dashboard.slug}.png")
 
 
 def test_an_anonymous_visitor_gets_no_data(superset: dict[str, Any]) -> None:
