@@ -86,6 +86,8 @@ def test_run_queue_and_pools_match_what_closedloop_writes_for_its_own_instance()
     assert values["dagsterDaemon"]["enabled"] is True
     assert values["dagsterDaemon"]["runCoordinator"]["type"] == "QueuedRunCoordinator"
     assert values["runLauncher"]["type"] == "K8sRunLauncher"
+    queue = values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
+    assert not any(queue.values()), "the chart would write max_concurrent_runs, which Dagster refuses here"
     ours = yaml.safe_load(DAGSTER_YAML + DAGSTER_RUNS_YAML)
     assert values["additionalInstanceConfig"]["concurrency"] == ours["concurrency"]
     assert values["additionalInstanceConfig"]["concurrency"]["runs"]["max_concurrent_runs"] == 1
