@@ -10,11 +10,13 @@ without Pipes (benchmarks) it prints the same lines. Either way every line also 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from topics.config import EmbedConfig
 from topics.embed.workers import config_from_json, run_worker
 
 
@@ -43,8 +45,19 @@ def _work(args: argparse.Namespace, say: Callable[[str], None] | None) -> int:
     print(first, flush=True)
     if say:
         say(first)
-    return run_worker(args.shard, args.spool, config_from_json(args.config), threads=args.threads,
+    return run_worker(args.shard, args.spool, worker_config(args.config), threads=args.threads,
                       batch_size=args.batch_size, progress=progress)
+
+
+def worker_config(text: str, environ: Mapping[str, str] | None = None) -> EmbedConfig:
+    """The orchestrator's embedding settings (``--config``), on this machine's ``$CLOSEDLOOP_EMBED_DEVICE``.
+
+    A worker pod on a GPU node sets ``CLOSEDLOOP_EMBED_DEVICE=cuda``; model, backend, truncation and
+    pooling (the cache key) stay the orchestrator's.
+    """
+    config = config_from_json(text)
+    device = (os.environ if environ is None else environ).get("CLOSEDLOOP_EMBED_DEVICE")
+    return dataclasses.replace(config, device=device) if device else config
 
 
 def main(argv: Sequence[str] | None = None) -> int:

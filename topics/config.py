@@ -43,6 +43,9 @@ class EmbedConfig:
             validation NMI 0.936 against 0.932; test 0.922 against 0.918) and keeps ticket-length
             demo themes (topics/README.md, "Pooling"). Models that do not pool by mean always use
             their own pooling. Part of the cache key.
+        device: Torch device of the ``torch`` and ``torch-int8`` backends: ``cpu``, or ``cuda`` for an
+            embedding worker on a GPU node (a torch build with CUDA; ``torch-int8`` is CPU only). Not
+            part of the cache key: the same model gives the same vectors on either (cosine ~1).
     """
 
     model_path: str | None = None
@@ -51,6 +54,7 @@ class EmbedConfig:
     batch_size: int = 64
     backend: Backend = "torch"
     pooling: Pooling = "content-mean"
+    device: str = "cpu"
 
 
 @dataclass(frozen=True)

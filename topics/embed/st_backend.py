@@ -79,7 +79,7 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
 
             with limit_threads(self.threads):
-                model = SentenceTransformer(str(self._folder), device="cpu", local_files_only=True)
+                model = SentenceTransformer(str(self._folder), device=self.config.device, local_files_only=True)
             model.max_seq_length = self.config.max_seq_length
             model.eval()
             if self.config.backend == "torch-int8":
@@ -102,6 +102,7 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` (normalized first) in token-count-sorted batches; rows keep the input order."""
         import torch
+        from sentence_transformers.util import batch_to_device
 
         clean = [normalize_text(t) for t in texts]
         out = np.zeros((len(clean), self.dim), dtype=np.float32)
@@ -113,14 +114,15 @@ class SentenceTransformerEmbedder:
             batches = length_sorted_batches(self.token_counts(clean), self.config.batch_size)
             done = 0
             for batch in batches:
-                features = model.preprocess([clean[i] for i in batch])
+                features = batch_to_device(model.preprocess([clean[i] for i in batch]), model.device)
                 result = model(features)
                 if special is not None:
-                    out[batch] = content_mean(result["token_embeddings"].float().numpy(),
-                                              result["attention_mask"].numpy(), result["input_ids"].numpy(), special)
+                    out[batch] = content_mean(result["token_embeddings"].float().cpu().numpy(),
+                                              result["attention_mask"].cpu().numpy(),
+                                              result["input_ids"].cpu().numpy(), special)
                 else:
                     vectors = torch.nn.functional.normalize(result["sentence_embedding"].float(), dim=1)
-                    out[batch] = vectors.numpy()
+                    out[batch] = vectors.cpu().numpy()
                 done += len(batch)
                 if self.progress:
                     self.progress(done, len(clean))

@@ -47,10 +47,26 @@ class EmbedWorkerError(RuntimeError):
     """A worker process ended without embedding its whole shard."""
 
 
+class WorkerProcess(Protocol):
+    """A started worker as :class:`WorkerPoolEmbedder` sees it (a :class:`subprocess.Popen` is one)."""
+
+    def wait(self) -> int:
+        """Block until the worker ends; its exit code (negative: the signal that killed it)."""
+        ...
+
+    def poll(self) -> int | None:
+        """The exit code, or None while the worker runs."""
+        ...
+
+    def kill(self) -> None:
+        """Stop the worker now (its committed batches stay in its spool)."""
+        ...
+
+
 class Launcher(Protocol):
     """Starts worker processes and, when all have ended, collects what they reported."""
 
-    def start(self, index: int, argv: list[str]) -> subprocess.Popen[bytes]:
+    def start(self, index: int, argv: list[str]) -> WorkerProcess:
         """Start worker ``index`` with ``argv``."""
         ...
 
@@ -246,7 +262,7 @@ class WorkerPoolEmbedder:
         shards = deal_shards(texts, self.workers)
         threads = max(1, self.threads // len(shards))
         launcher = self.launcher()
-        running: list[tuple[int, Path, subprocess.Popen[bytes]]] = []
+        running: list[tuple[int, Path, WorkerProcess]] = []
         try:
             for index, rows in enumerate(shards):
                 shard = self.spool_dir / f"shard-{index}.parquet"
