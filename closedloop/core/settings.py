@@ -180,6 +180,12 @@ class Settings:
         return _whole_number("CLOSEDLOOP_EMBED_WORKER_BATCH", 256, minimum=1)
 
     @property
+    def embed_k8s_pod(self) -> Path | None:
+        """Worker pod file (``$CLOSEDLOOP_EMBED_K8S_POD``): embedding workers run as Kubernetes pods."""
+        value = os.environ.get("CLOSEDLOOP_EMBED_K8S_POD", "").strip()
+        return Path(value) if value else None
+
+    @property
     def embed_spool(self) -> Path:
         """Folder of the embedding workers' shards and spools (vectors not yet in the warehouse's cache)."""
         return self.cache / "embed-workers"

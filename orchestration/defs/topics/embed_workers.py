@@ -6,7 +6,9 @@ workers are ``python -m orchestration.embed_worker`` child processes, each opene
 session (``dg.open_pipes_session``, the machinery of ``PipesSubprocessClient``, one session per
 worker so they run side by side): their lines reach the run's log. A worker that dies fails the run
 once the others have finished (the message names it and the texts it left); its committed batches
-are recovered by the next run. Pipes reference: https://docs.dagster.io/guides/build/external-pipelines.
+are recovered by the next run. With ``CLOSEDLOOP_EMBED_K8S_POD`` the same workers run as Kubernetes
+pods instead (:mod:`orchestration.defs.topics.embed_k8s`). Pipes reference:
+https://docs.dagster.io/guides/build/external-pipelines.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
@@ -25,6 +27,7 @@ from closedloop.core.settings import Settings
 
 if TYPE_CHECKING:  # the model stack loads when the asset runs, not when the definitions load
     from topics.embed import Embedder
+    from topics.embed.workers import Launcher
 
 WORKER_COMMAND = (sys.executable, "-m", "orchestration.embed_worker")
 """The worker program, run with this interpreter (so also in this virtualenv)."""
@@ -72,9 +75,18 @@ def theme_embedder(context: dg.AssetExecutionContext, settings: Settings,
     from topics.embed.workers import WorkerPoolEmbedder, spooled
 
     config = config_from_env()
+    command: tuple[str, ...] = WORKER_COMMAND
+    launcher: Callable[[], Launcher] = lambda: PipesLauncher(context)  # noqa: E731
+    if (pod_file := settings.embed_k8s_pod) is not None:
+        from orchestration.defs.topics.embed_k8s import POD_WORKER_COMMAND, KubernetesLauncher, load_pod_template
+
+        template = load_pod_template(pod_file)
+        command = POD_WORKER_COMMAND
+        launcher = lambda: KubernetesLauncher(context, template)  # noqa: E731
+        context.log.info(f"themes: {workers} embedding worker pod(s) as {pod_file} describes")
     with spooled(con, settings.embed_spool) as recovered:
         if recovered:
             context.log.info(f"themes: {recovered:,} vectors of an interrupted embedding run recovered")
-        yield WorkerPoolEmbedder(config.embed, workers, settings.embed_spool, WORKER_COMMAND,
+        yield WorkerPoolEmbedder(config.embed, workers, settings.embed_spool, command,
                                  threads=config.threads, batch_size=settings.embed_worker_batch,
-                                 launcher=lambda: PipesLauncher(context))
+                                 launcher=launcher)
