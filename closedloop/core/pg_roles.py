@@ -66,8 +66,10 @@ def create_reader(target: Warehouse, role: str, password: str) -> int:
     """Create (or reset) the login role ``role`` that may only read the marts of ``target``.
 
     Runs as the warehouse user, which needs ``CREATEROLE`` (or is the superuser). An existing role
-    gets the password and the limits again. The password is sent as a literal of the statement
-    (PostgreSQL takes no parameters in ``CREATE ROLE``); it is never printed or written to a file.
+    gets the password and the limits again. The password never reaches the server in clear: libpq
+    hashes it here into the server's ``password_encryption`` format (a ``SCRAM-SHA-256`` verifier,
+    as psql's password command does), so a statement log shows only the verifier; it is never
+    printed or written to a file.
 
     Returns:
         The number of marts the role may read now.
@@ -88,7 +90,8 @@ def create_reader(target: Warehouse, role: str, password: str) -> int:
         try:
             exists = pg.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
             verb = sql.SQL("alter role" if exists else "create role")
-            pg.execute(sql.SQL("{} {} ").format(verb, name) + limits.format(sql.Literal(password)))
+            verifier = pg.pgconn.encrypt_password(password.encode(), role.encode()).decode()
+            pg.execute(sql.SQL("{} {} ").format(verb, name) + limits.format(sql.Literal(verifier)))
             pg.execute(sql.SQL("alter role {} set default_transaction_read_only = on").format(name))
             pg.execute(sql.SQL("grant connect on database {} to {}").format(sql.Identifier(target.dbname), name))
             pg.execute(sql.SQL("create schema if not exists {}").format(schema))

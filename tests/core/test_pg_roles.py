@@ -7,6 +7,10 @@ role reads every mart and writes nothing after dbt builds is tested with Superse
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 import psycopg
 import pytest
 
@@ -75,9 +79,27 @@ def test_the_reader_is_a_read_only_login_without_powers_and_creating_it_again_re
             readable = pg.execute("select has_table_privilege(%s, 'marts.fct_example', 'select'), "
                                   "has_table_privilege(%s, 'marts.fct_example', 'insert'), "
                                   "has_schema_privilege(%s, 'marts', 'create')", (role, role, role)).fetchone()
+            stored = pg.execute("select rolpassword from pg_authid where rolname = %s", (role,)).fetchone()
         assert row == (True, False, False, False, False, "default_transaction_read_only=on")
         assert readable == (True, False, False)
+        # The server holds a SCRAM verifier of the second password, hashed before it was sent.
+        assert stored is not None
+        assert _scram_matches(str(stored[0]), "second password")
+        assert not _scram_matches(str(stored[0]), "first password")
     finally:
         with psycopg.connect(pg_warehouse_url, autocommit=True) as admin:
             admin.execute(f'drop owned by "{role}"')
             admin.execute(f'drop role if exists "{role}"')
+
+
+def _scram_matches(verifier: str, password: str) -> bool:
+    """Whether ``verifier`` (``SCRAM-SHA-256$iterations:salt$StoredKey:ServerKey``, RFC 5803) is of ``password``."""
+    method, _, rest = verifier.partition("$")
+    params, _, keys = rest.partition("$")
+    iterations, _, salt = params.partition(":")
+    stored_key = keys.partition(":")[0]
+    if method != "SCRAM-SHA-256":
+        return False
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), int(iterations))
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    return hmac.compare_digest(hashlib.sha256(client_key).digest(), base64.b64decode(stored_key))
