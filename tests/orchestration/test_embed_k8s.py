@@ -4,18 +4,22 @@ No Kubernetes cluster runs here, so ``PipesK8sClient.run`` (create the pod, stre
 replaced by a stand-in that does what the pod would: it opens the same Pipes session, builds the pod
 with dagster-k8s's own ``build_pod_body`` from the worker pod file, and runs the pod's first
 container (its command and its environment) as a local process, where the image's ``python`` is
-this interpreter. Everything else is real: the theme asset, the worker program, the packaged model.
+this interpreter; the Kubernetes API call that deletes a worker's pod is recorded, not sent.
+Everything else is real: the theme asset, the worker program, the packaged model.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import dagster as dg
 import duckdb
@@ -29,7 +33,7 @@ from closedloop.core.errors import ClosedloopError
 from closedloop.core.settings import load_settings
 from orchestration.defs.topics import embed_k8s
 from orchestration.defs.topics.assets import ticket_themes
-from orchestration.defs.topics.embed_k8s import POD_WORKER_COMMAND, WORKER_LABEL, load_pod_template
+from orchestration.defs.topics.embed_k8s import POD_WORKER_COMMAND, WORKER_LABEL, KubernetesLauncher, load_pod_template
 from orchestration.embed_worker import worker_config
 from orchestration.resources import ClosedloopResource
 from topics.config import EmbedConfig, config_from_env
@@ -208,3 +212,46 @@ def test_a_worker_pod_embeds_with_the_orchestrators_model_settings_on_its_own_de
     # Same cache key as the orchestrator's vectors: a GPU worker's vectors are found by CPU runs.
     assert default_model_id(on_gpu) == default_model_id(EmbedConfig(pooling="model", max_seq_length=256))
     assert worker_config(settings, {}).device == "cpu"
+
+
+class _Deletes:
+    """Records ``delete_collection_namespaced_pod`` calls (the Kubernetes API, not reachable here)."""
+
+    def __init__(self, release: threading.Event, fail: bool) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.core_api = self
+        self._release, self._fail = release, fail
+
+    def delete_collection_namespaced_pod(self, namespace: str, label_selector: str) -> None:
+        self.calls.append((namespace, label_selector))
+        self._release.set()  # the pod is gone: its PipesK8sClient.run returns with an error
+        if self._fail:
+            raise RuntimeError("forbidden: cannot delete pods")
+
+
+@pytest.mark.parametrize("delete_fails", [False, True])
+def test_a_worker_pod_that_must_stop_is_deleted_by_its_label(monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture, delete_fails: bool):
+    from dagster_k8s.client import DagsterKubernetesClient
+
+    release = threading.Event()
+    api = _Deletes(release, delete_fails)
+    monkeypatch.setattr(DagsterKubernetesClient, "production_client", staticmethod(lambda: api))
+
+    class Running:
+        def run(self, **_: Any) -> None:
+            release.wait(30)
+            raise DagsterK8sError("pod deleted")
+
+    context = SimpleNamespace(run=SimpleNamespace(run_id="9d1f-run"), log=logging.getLogger("run"))
+    launcher = KubernetesLauncher(cast(Any, context), load_pod_template(DEPLOY / "k8s" / "embed-worker-pod.yaml"),
+                                  client=Running())
+    worker = launcher.start(3, [*POD_WORKER_COMMAND, "--shard", "s", "--spool", "p"])
+    assert worker.poll() is None
+    with caplog.at_level(logging.WARNING, logger="run"):
+        worker.kill()
+    assert api.calls == [("closedloop", f"{WORKER_LABEL}=9d1f-run-3")]
+    assert worker.poll() == 1  # a stopped pod counts as a failed worker
+    warned = [r.getMessage() for r in caplog.records if "could not delete" in r.getMessage()]
+    assert warned == ([f"could not delete embedding worker pod(s) {WORKER_LABEL}=9d1f-run-3 in closedloop: "
+                       "forbidden: cannot delete pods"] if delete_fails else [])

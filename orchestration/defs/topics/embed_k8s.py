@@ -162,8 +162,11 @@ class KubernetesLauncher:
 
         namespace = self._template.namespace or detect_current_namespace(None) or "default"  # as the client's
         selector = f"{WORKER_LABEL}={meta['labels'][WORKER_LABEL]}"
-        DagsterKubernetesClient.production_client().core_api.delete_collection_namespaced_pod(
-            namespace, label_selector=selector)
+        try:
+            DagsterKubernetesClient.production_client().core_api.delete_collection_namespaced_pod(
+                namespace, label_selector=selector)
+        except Exception as exc:  # the run is failing already; say so rather than hide its cause
+            self._context.log.warning(f"could not delete embedding worker pod(s) {selector} in {namespace}: {exc}")
 
     def close(self) -> None:
         """Log each failed pod's error and keep the custom messages of those that ended well."""
