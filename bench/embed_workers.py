@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -36,6 +37,8 @@ from benchlib import write_results
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "embed_workers.json"
 WORKER = [sys.executable, "-m", "orchestration.embed_worker"]
+COMMITTED = re.compile(r"committed (\d+)/(\d+)")
+"""A worker's progress line (``embedding worker 0 (pid 123): committed 2560/50000``)."""
 
 
 def demo_texts(count: int, seed: int, folder: Path) -> list[str]:
@@ -91,12 +94,19 @@ def _child(texts_file: Path, workers: int, args: argparse.Namespace, root: Path)
     work.mkdir()
     label = "in-process" if workers == 0 else f"{workers} worker(s)"
     print(f"{label}: embedding ...", flush=True)
-    out = subprocess.run([sys.executable, __file__, "--measure", str(workers), "--texts-file", str(texts_file),
-                          "--work", str(work), "--threads", str(args.threads), "--batch-size", str(args.batch_size)],
-                         capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        sys.exit(f"{label} failed:\n{out.stderr[-3000:]}")
-    row: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    argv = [sys.executable, __file__, "--measure", str(workers), "--texts-file", str(texts_file), "--work", str(work),
+            "--threads", str(args.threads), "--batch-size", str(args.batch_size)]
+    with (work / "stderr.log").open("w") as errors, \
+            subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, text=True) as child:
+        assert child.stdout is not None
+        last = ""
+        for line in child.stdout:  # the workers' "committed N/M" lines, every tenth batch shown
+            last = line.strip() or last
+            if (m := COMMITTED.search(line)) and (int(m[1]) == int(m[2]) or int(m[1]) // args.batch_size % 10 == 0):
+                print(f"  {last}", flush=True)
+    if child.returncode != 0:
+        sys.exit(f"{label} failed:\n{(work / 'stderr.log').read_text(encoding='utf-8')[-3000:]}")
+    row: dict[str, Any] = json.loads(last)
     row["label"] = label
     return row
 
