@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -132,24 +133,6 @@ class LocalPodClient:
         return dg.PipesClientCompletedInvocation(session)
 
 
-def _warehouse(tmp_path: Path) -> Path:
-    from closedloop.ingest import open_warehouse
-    from topics.store import ensure_schema
-
-    warehouse = tmp_path / "wh.duckdb"
-    con = open_warehouse(warehouse)
-    ensure_schema(con)
-    try:
-        for k, text in enumerate(TEXTS):
-            con.execute("INSERT INTO raw.tickets (ticket_id, created_at, updated_at, subject, body, "
-                        "subject_redacted, body_redacted, status, channel) VALUES "
-                        "(?, TIMESTAMP '2024-03-01', TIMESTAMP '2024-03-02', ?, NULL, ?, NULL, 'solved', 'chat')",
-                        [f"{k:04d}", text, text])
-    finally:
-        con.close()
-    return warehouse
-
-
 def _pod_file(tmp_path: Path) -> Path:
     """The deploy file's pod, its volume mounted at this test's home and on CPU (no GPU here)."""
     pod = yaml.safe_load((DEPLOY / "k8s" / "embed-worker-pod.yaml").read_text(encoding="utf-8"))
@@ -170,11 +153,11 @@ def _materialize(instance: dg.DagsterInstance, resource: ClosedloopResource) -> 
 
 
 def test_the_theme_asset_embeds_in_worker_pods_and_a_failed_pod_leaves_only_its_shard_for_the_next_run(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticket_warehouse: Callable[[Sequence[str]], Path]):
     monkeypatch.setenv("CLOSEDLOOP_EMBED_WORKERS", "2")
     monkeypatch.setenv("CLOSEDLOOP_EMBED_WORKER_BATCH", "8")
     monkeypatch.setenv("CLOSEDLOOP_EMBED_K8S_POD", str(_pod_file(tmp_path)))
-    warehouse = _warehouse(tmp_path)
+    warehouse = ticket_warehouse(TEXTS)
     resource = ClosedloopResource(warehouse=str(warehouse), data_dir=str(tmp_path))
     evicted = LocalPodClient(fail_worker=1)
     monkeypatch.setattr(embed_k8s, "_pipes_k8s_client", lambda: evicted)

@@ -17,6 +17,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -26,12 +27,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from closedloop.core.settings import load_settings
-from closedloop.ingest import open_warehouse
 from orchestration.defs.topics.assets import ticket_themes
 from orchestration.resources import ClosedloopResource
 from topics.config import config_from_env
 from topics.embed import make_embedder, text_hash
-from topics.store import ensure_schema
 from topics.text import ticket_text
 
 BATCH = 20
@@ -44,20 +43,6 @@ TEXTS = [f"The {p} {q} {w}" for p in PRODUCTS for q in PROBLEMS for w in PLACES]
 
 WORKER_LINE = re.compile(r"embedding worker \d \(pid (\d+)\): (?:committed (\d+)/(\d+)|embedding )")
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker through /proc")
-
-
-def _warehouse(path: Path) -> Path:
-    con = open_warehouse(path)
-    ensure_schema(con)
-    try:
-        for k, text in enumerate(TEXTS):
-            con.execute("INSERT INTO raw.tickets (ticket_id, created_at, updated_at, subject, body, "
-                        "subject_redacted, body_redacted, status, channel) VALUES "
-                        "(?, TIMESTAMP '2024-03-01', TIMESTAMP '2024-03-02', ?, NULL, ?, NULL, 'solved', 'chat')",
-                        [f"{k:04d}", text, text])
-    finally:
-        con.close()
-    return path
 
 
 def _children_running(spool: Path) -> list[int]:
@@ -131,10 +116,10 @@ def _materialize(instance: dg.DagsterInstance, resource: ClosedloopResource) -> 
 
 
 def test_a_worker_killed_mid_run_fails_the_run_clearly_and_the_next_run_embeds_only_what_is_missing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticket_warehouse: Callable[[Sequence[str]], Path]):
     monkeypatch.setenv("CLOSEDLOOP_EMBED_WORKERS", "2")
     monkeypatch.setenv("CLOSEDLOOP_EMBED_WORKER_BATCH", str(BATCH))
-    warehouse = _warehouse(tmp_path / "wh.duckdb")
+    warehouse = ticket_warehouse(TEXTS)
     resource = ClosedloopResource(warehouse=str(warehouse), data_dir=str(tmp_path))
     spools = load_settings().embed_spool
     killer = KillWorker(spools / "spool-1.duckdb")
