@@ -69,13 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     shared = postgres_marts()
     local = duckdb_marts(args.warehouse or load_settings().warehouse)
-    print(f"{'mart':<28}{'rows':>8}  {'PostgreSQL md5':<34}{'DuckDB md5':<34}same")
-    print("-" * 110)
-    for table in sorted(set(shared) | set(local)):
+    tables = sorted(set(shared) | set(local))
+    width = max([28, *(len(t) + 1 for t in tables)])
+    print(f"{'mart':<{width}}{'rows':>8}  {'PostgreSQL md5':<34}{'DuckDB md5':<34}same")
+    print("-" * (width + 82))
+    for table in tables:
         rows, pg_hash = shared.get(table, (0, "-"))
         duck_hash = local.get(table, (0, "-"))[1]
         same = "yes" if shared.get(table) == local.get(table) else "NO"
-        print(f"{table:<28}{rows:>8,}  {pg_hash:<34}{duck_hash:<34}{same}")
+        print(f"{table:<{width}}{rows:>8,}  {pg_hash:<34}{duck_hash:<34}{same}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"postgres": shared, "duckdb": local, "same": shared == local}, indent=1) + "\n",
                        encoding="utf-8")
