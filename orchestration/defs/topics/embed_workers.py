@@ -14,6 +14,7 @@ https://docs.dagster.io/guides/build/external-pipelines.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import subprocess
 import sys
@@ -76,13 +77,13 @@ def theme_embedder(context: dg.AssetExecutionContext, settings: Settings,
 
     config = config_from_env()
     command: tuple[str, ...] = WORKER_COMMAND
-    launcher: Callable[[], Launcher] = lambda: PipesLauncher(context)  # noqa: E731
+    launcher: Callable[[], Launcher] = functools.partial(PipesLauncher, context)
     if (pod_file := settings.embed_k8s_pod) is not None:
         from orchestration.defs.topics.embed_k8s import POD_WORKER_COMMAND, KubernetesLauncher, load_pod_template
 
         template = load_pod_template(pod_file)
         command = POD_WORKER_COMMAND
-        launcher = lambda: KubernetesLauncher(context, template)  # noqa: E731
+        launcher = functools.partial(KubernetesLauncher, context, template)
         context.log.info(f"themes: {workers} embedding worker pod(s) as {pod_file} describes")
     with spooled(con, settings.embed_spool) as recovered:
         if recovered:
