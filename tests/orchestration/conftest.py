@@ -1,10 +1,12 @@
-"""Fixtures of the orchestration tests: small real DuckDB warehouses."""
+"""Fixtures of the orchestration tests: small real DuckDB warehouses, the theme asset run in-process."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+import dagster as dg
 import pytest
 
 
@@ -32,3 +34,22 @@ def ticket_warehouse(tmp_path: Path) -> Callable[[Sequence[str]], Path]:
         return path
 
     return make
+
+
+ThemeRun = Callable[[dg.DagsterInstance, Any], tuple[dg.ExecuteInProcessResult, list[str]]]
+
+
+@pytest.fixture
+def materialize_themes() -> ThemeRun:
+    """Run the real ``ticket_themes`` asset on an instance with a ``ClosedloopResource``; failures are returned.
+
+    Returns the run's result and its log lines.
+    """
+    from orchestration.defs.topics.assets import ticket_themes
+
+    def run(instance: dg.DagsterInstance, resource: Any) -> tuple[dg.ExecuteInProcessResult, list[str]]:
+        result = dg.materialize([ticket_themes], resources={"closedloop": resource}, instance=instance,
+                                raise_on_error=False)
+        return result, [e.user_message for e in instance.all_logs(result.run_id)]
+
+    return run

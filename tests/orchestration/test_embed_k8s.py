@@ -33,7 +33,6 @@ from dagster_k8s.pipes import build_pod_body
 from closedloop.core.errors import ClosedloopError
 from closedloop.core.settings import load_settings
 from orchestration.defs.topics import embed_k8s
-from orchestration.defs.topics.assets import ticket_themes
 from orchestration.defs.topics.embed_k8s import POD_WORKER_COMMAND, WORKER_LABEL, KubernetesLauncher, load_pod_template
 from orchestration.embed_worker import worker_config
 from orchestration.resources import ClosedloopResource
@@ -145,15 +144,9 @@ def _pod_file(tmp_path: Path) -> Path:
     return path
 
 
-def _materialize(instance: dg.DagsterInstance, resource: ClosedloopResource) -> tuple[dg.ExecuteInJobResult,
-                                                                                     list[str]]:
-    result = dg.materialize([ticket_themes], resources={"closedloop": resource}, instance=instance,
-                            raise_on_error=False)
-    return result, [e.user_message for e in instance.all_logs(result.run_id)]
-
-
 def test_the_theme_asset_embeds_in_worker_pods_and_a_failed_pod_leaves_only_its_shard_for_the_next_run(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticket_warehouse: Callable[[Sequence[str]], Path]):
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticket_warehouse: Callable[[Sequence[str]], Path],
+        materialize_themes: Callable[..., tuple[dg.ExecuteInProcessResult, list[str]]]):
     monkeypatch.setenv("CLOSEDLOOP_EMBED_WORKERS", "2")
     monkeypatch.setenv("CLOSEDLOOP_EMBED_WORKER_BATCH", "8")
     monkeypatch.setenv("CLOSEDLOOP_EMBED_K8S_POD", str(_pod_file(tmp_path)))
@@ -162,7 +155,7 @@ def test_the_theme_asset_embeds_in_worker_pods_and_a_failed_pod_leaves_only_its_
     evicted = LocalPodClient(fail_worker=1)
     monkeypatch.setattr(embed_k8s, "_pipes_k8s_client", lambda: evicted)
     with dg.DagsterInstance.ephemeral() as instance:
-        failed, lines = _materialize(instance, resource)
+        failed, lines = materialize_themes(instance, resource)
         assert not failed.success
         message = failed.get_step_failure_events()[0].step_failure_data.error.to_string()
         assert "worker 1 ended with exit code 1 with 18 of 18 texts left" in message, message
@@ -171,7 +164,7 @@ def test_the_theme_asset_embeds_in_worker_pods_and_a_failed_pod_leaves_only_its_
 
         healthy = LocalPodClient()
         monkeypatch.setattr(embed_k8s, "_pipes_k8s_client", lambda: healthy)
-        second, lines = _materialize(instance, resource)
+        second, lines = materialize_themes(instance, resource)
         assert second.success
     metadata = next(m.materialization.metadata for m in second.get_asset_materialization_events()
                     if m.asset_key == dg.AssetKey("topics_ticket_themes"))

@@ -27,7 +27,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from closedloop.core.settings import load_settings
-from orchestration.defs.topics.assets import ticket_themes
 from orchestration.resources import ClosedloopResource
 from topics.config import config_from_env
 from topics.embed import make_embedder, text_hash
@@ -108,15 +107,9 @@ def _ticket_round(lines: list[str]) -> int:
     return sum(list(totals.values())[:2])
 
 
-def _materialize(instance: dg.DagsterInstance, resource: ClosedloopResource) -> tuple[dg.ExecuteInJobResult,
-                                                                                     list[str]]:
-    result = dg.materialize([ticket_themes], resources={"closedloop": resource}, instance=instance,
-                            raise_on_error=False)
-    return result, [e.user_message for e in instance.all_logs(result.run_id)]
-
-
 def test_a_worker_killed_mid_run_fails_the_run_clearly_and_the_next_run_embeds_only_what_is_missing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticket_warehouse: Callable[[Sequence[str]], Path]):
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticket_warehouse: Callable[[Sequence[str]], Path],
+        materialize_themes: Callable[..., tuple[dg.ExecuteInProcessResult, list[str]]]):
     monkeypatch.setenv("CLOSEDLOOP_EMBED_WORKERS", "2")
     monkeypatch.setenv("CLOSEDLOOP_EMBED_WORKER_BATCH", str(BATCH))
     warehouse = ticket_warehouse(TEXTS)
@@ -126,7 +119,7 @@ def test_a_worker_killed_mid_run_fails_the_run_clearly_and_the_next_run_embeds_o
     started = time.monotonic()
     with dg.DagsterInstance.ephemeral() as instance:
         killer.start()
-        failed, _ = _materialize(instance, resource)
+        failed, _ = materialize_themes(instance, resource)
         killer.stop.set()
         killer.join()
         killed_after = time.monotonic() - started
@@ -142,7 +135,7 @@ def test_a_worker_killed_mid_run_fails_the_run_clearly_and_the_next_run_embeds_o
         committed = _rows(spools / "spool-0.duckdb", copy=False) + kept
         assert committed == len(TEXTS) - (shard - kept)
 
-        second, lines = _materialize(instance, resource)
+        second, lines = materialize_themes(instance, resource)
         assert second.success
     metadata = next(m.materialization.metadata for m in second.get_asset_materialization_events()
                     if m.asset_key == dg.AssetKey("topics_ticket_themes"))
