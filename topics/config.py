@@ -127,6 +127,11 @@ class ClusterConfig:
             below ``outlier_similarity``, only the least similar stay out and the rest join their nearest
             theme (StackOverflow titles, 20,000: 11.9 % unassigned without the bound, 5.0 % with it, ARI
             0.570 -> 0.622; ``topics/README.md``, "Outliers").
+        lexical_ratio: The themes are fitted again on the sentence vectors with a word view of the texts
+            appended (:mod:`topics.lexical`) when the first fit's themes are at least this many times as
+            well separated (cosine silhouette) in the word view as in the sentence view: a corpus named by
+            its words (tags, products). ``topics/README.md``, "A word view".
+        lexical_weight: Weight of the word view's unit rows beside the unit sentence vectors (0: never).
     """
 
     tolerance: float = 0.015
@@ -140,6 +145,8 @@ class ClusterConfig:
     min_theme_size: int = 3
     outlier_similarity: float = 0.2
     max_outlier_share: float = 0.05
+    lexical_ratio: float = 1.0
+    lexical_weight: float = 0.5
 
 
 @dataclass(frozen=True)

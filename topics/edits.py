@@ -199,5 +199,6 @@ def apply_edits(result: FitResult, edits: Sequence[ThemeEdit], texts: Sequence[s
     ordered = tuple(sorted(themes.values(), key=lambda t: -t.size))
     edited = FitResult(themes=ordered, assignments=assignments, probabilities=result.probabilities,
                        n_fit_docs=result.n_fit_docs, fit_seconds=result.fit_seconds,
-                       weak_structure=result.weak_structure)
+                       weak_structure=result.weak_structure, word_view=result.word_view,
+                       word_ratio=result.word_ratio)
     return EditOutcome(result=edited, skipped=tuple(skipped))

@@ -98,7 +98,8 @@ def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: T
     Returns:
         The report (``rows``, ``n_themes``, ``low_information`` (texts in the low-information
         bucket, not a theme), ``outlier_share``, ``seconds`` in total, ``fit_seconds``,
-        ``embed_seconds``, ``embedded``, ``fit_docs``, ``weak_structure`` (see ``FitResult``),
+        ``embed_seconds``, ``embedded``, ``fit_docs``, ``weak_structure``, ``word_view``, ``word_ratio``
+        (see ``FitResult``),
         ``model_id``, and ``nmi``, ``ari``, ``n_labels`` when labels are given) and the fit itself.
     """
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -119,6 +120,8 @@ def evaluate_texts(texts: Sequence[str], labels: Sequence[str] | None, config: T
         "embedded": embedded.embedded,
         "fit_docs": result.n_fit_docs,
         "weak_structure": result.weak_structure,
+        "word_view": result.word_view,
+        "word_ratio": round(result.word_ratio, 3),
         "model_id": embedded.model_id,
     }
     if labels is not None:

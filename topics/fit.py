@@ -24,6 +24,7 @@ from topics.cluster import (
     unit_rows,
 )
 from topics.config import ClusterConfig, LabelConfig, ReduceConfig, TopicConfig
+from topics.lexical import WordView, separation_ratio, with_words
 from topics.lowinfo import LOW_INFORMATION, LOW_INFORMATION_LABEL, low_information_mask, top_templates
 from topics.naming import Namer
 from topics.records import UNASSIGNED, FitResult, Theme
@@ -141,8 +142,6 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     Returns:
         Themes (largest first, ids 0..n-1) and each document's theme.
     """
-    from bertopic import BERTopic
-
     config = config or TopicConfig()
     texts = list(texts)
     embeddings = np.asarray(embeddings, dtype=np.float32)
@@ -152,19 +151,20 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     fit_idx = _fit_sample(n, languages, config, low)
     fit_texts = [texts[i] for i in fit_idx]
     with limit_threads(config.threads):
-        model = BERTopic(embedding_model=None,
-                         umap_model=reducer or build_reducer(config.reduce, config.seed),
-                         hdbscan_model=clusterer or build_clusterer(config.cluster, config.seed),
-                         vectorizer_model=vectorizer or build_vectorizer(fit_texts, config.label),
-                         top_n_words=config.label.top_keywords, calculate_probabilities=False)
-        fit_labels = np.asarray(model.fit(fit_texts, embeddings=embeddings[fit_idx]).topics_, dtype=np.int64)
+        fit = _BertopicFit(fit_texts, config, reducer, clusterer, vectorizer)
+        model, fit_labels = fit(embeddings[fit_idx])
+        view, word_ratio = _word_view(fit_texts, embeddings[fit_idx], fit_labels, config)
+        if view is not None:
+            model, fit_labels = fit(with_words(embeddings[fit_idx], view.transform(fit_texts),
+                                               config.cluster.lexical_weight))
         theme_ids = sorted(int(t) for t in set(fit_labels.tolist()) if t != UNASSIGNED)
         if theme_ids != list(range(len(theme_ids))):
             raise RuntimeError(f"unexpected BERTopic topic ids {theme_ids[:10]}")
         theme_centroids = centroids(embeddings[fit_idx], fit_labels, len(theme_ids))
         assignments = np.full(n, UNASSIGNED, dtype=np.int64)
         assignments[fit_idx] = fit_labels
-        _join_nearest(embeddings, assignments, theme_centroids, config.cluster, ~low)  # low-information: the bucket
+        join = embeddings if view is None else _joined_with_words(view, texts, embeddings, fit_idx, languages, config)
+        _join_nearest(join, assignments, centroids(join[fit_idx], fit_labels, len(theme_ids)), config.cluster, ~low)
         theme_centroids = _bucket_low_information(low, assignments, embeddings, theme_centroids)
         probabilities = _probabilities(embeddings, assignments, theme_centroids)
         themes = _themes(model, theme_ids, embeddings, assignments, theme_centroids, texts, config.label, redact,
@@ -174,7 +174,63 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
              seconds, 100 * float(np.mean(assignments < 0)) if n else 0.0)
     return FitResult(themes=tuple(sorted(themes, key=lambda t: -t.size)), assignments=assignments,
                      probabilities=probabilities, n_fit_docs=len(fit_idx), fit_seconds=seconds,
-                     weak_structure=bool(getattr(model.hdbscan_model, "weak_structure_", False)))
+                     weak_structure=bool(getattr(model.hdbscan_model, "weak_structure_", False)),
+                     word_view=view is not None, word_ratio=word_ratio)
+
+
+class _BertopicFit:
+    """BERTopic with the configured sub-models, fitted on the sample's texts with a given matrix."""
+
+    def __init__(self, texts: list[str], config: TopicConfig, reducer: Reducer | None, clusterer: Clusterer | None,
+                 vectorizer: CountVectorizer | None) -> None:
+        self.texts, self.config = texts, config
+        self.reducer, self.clusterer, self.vectorizer = reducer, clusterer, vectorizer
+
+    def __call__(self, matrix: np.ndarray) -> tuple[Any, np.ndarray]:
+        """The fitted model and each text's topic (-1: outlier)."""
+        from bertopic import BERTopic
+
+        config = self.config
+        model = BERTopic(embedding_model=None,
+                         umap_model=self.reducer or build_reducer(config.reduce, config.seed),
+                         hdbscan_model=self.clusterer or build_clusterer(config.cluster, config.seed),
+                         vectorizer_model=self.vectorizer or build_vectorizer(self.texts, config.label),
+                         top_n_words=config.label.top_keywords, calculate_probabilities=False)
+        return model, np.asarray(model.fit(self.texts, embeddings=matrix).topics_, dtype=np.int64)
+
+
+def _word_view(texts: Sequence[str], embeddings: np.ndarray, labels: np.ndarray,
+               config: TopicConfig) -> tuple[WordView | None, float]:
+    """The texts' word view if it separates the first fit's themes well enough to fit again with it, and the ratio.
+
+    No view (keep the first fit) when the weight is 0, the texts share too few words, or the word view
+    separates the themes less than ``config.cluster.lexical_ratio`` times as well as the sentence view.
+    """
+    view = WordView(config.seed)
+    if config.cluster.lexical_weight <= 0 or not view.fit(texts):
+        return None, 0.0
+    ratio = separation_ratio(embeddings, view.transform(texts), labels)
+    if ratio < config.cluster.lexical_ratio:
+        log.debug("the word view separates the themes %.2f times as well as the sentences: not used", ratio)
+        return None, ratio
+    log.info("the texts' words separate their themes %.2f times as well as their sentences (>= %.2f): themes "
+             "fitted again with a word view at weight %.2f", ratio, config.cluster.lexical_ratio,
+             config.cluster.lexical_weight)
+    return view, ratio
+
+
+def _joined_with_words(view: WordView, texts: Sequence[str], embeddings: np.ndarray, fit_idx: np.ndarray,
+                       languages: Sequence[str] | None, config: TopicConfig) -> np.ndarray:
+    """Every text's sentence vector with its word view beside it, for joining the themes fitted that way.
+
+    Texts in languages the themes were not fitted on (embedded through their English gist) get no word
+    view: their words are not the fitted vocabulary's.
+    """
+    words = view.transform(texts)
+    if languages is not None:
+        fitted_languages = {languages[i] for i in fit_idx}
+        words[[lang not in fitted_languages for lang in languages]] = 0.0
+    return with_words(embeddings, words, config.cluster.lexical_weight)
 
 
 def _join_nearest(embeddings: np.ndarray, assignments: np.ndarray, theme_centroids: np.ndarray,

@@ -78,6 +78,11 @@ class FitResult:
         fit_seconds: Seconds spent fitting (after embeddings).
         weak_structure: The texts showed no clear theme structure (the silhouette curve had no bend
             at the clusterer's floor), so the theme count was read from a weak curve and is less certain.
+        word_view: The themes were fitted with the texts' word view beside their sentence vectors
+            (:mod:`topics.lexical`): the corpus is grouped by the words it names.
+        word_ratio: How well the texts' words separated the first fit's themes compared with their
+            sentence vectors (silhouette ratio; the word view is used from ``ClusterConfig.lexical_ratio``);
+            0 when not measured.
     """
 
     themes: tuple[Theme, ...]
@@ -86,6 +91,8 @@ class FitResult:
     n_fit_docs: int
     fit_seconds: float
     weak_structure: bool = False
+    word_view: bool = False
+    word_ratio: float = 0.0
 
     @property
     def n_themes(self) -> int:

@@ -64,6 +64,11 @@ def _readable(report: dict[str, Any], result: FitResult) -> str:
         f"seconds:       {report['seconds']:.1f} total, {report['fit_seconds']:.1f} fitting, "
         f"{report['embed_seconds']:.1f} embedding ({report['embedded']:,} new texts)",
     ]
+    if report["weak_structure"]:
+        lines.append("weak structure: no clear bend of the silhouette; the theme count is less certain")
+    if report["word_view"]:
+        lines.append(f"word view: the texts' words separate their themes {report['word_ratio']:.2f}x as well as "
+                     "their sentence vectors, so themes were fitted with both")
     if "nmi" in report:
         lines.append(f"against {report['n_labels']} labels: NMI {report['nmi']:.3f}, ARI {report['ari']:.3f}")
     lines.append("largest themes:")

@@ -38,7 +38,8 @@ def test_evaluate_json_prints_one_object_with_the_scores(tmp_path, capsys):
                  "--label-col", "queue", "--json", "--threads", "1"])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
-    assert {"n_themes", "outlier_share", "seconds", "nmi", "ari"} <= set(report)
+    assert {"n_themes", "outlier_share", "seconds", "nmi", "ari", "weak_structure", "word_view"} <= set(report)
+    assert isinstance(report["word_ratio"], float)
     assert report["rows"] == 24
     assert report["nmi"] > 0.5
 
