@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,6 +81,28 @@ def demo(workdir: Path, n_tickets: int, max_body_chars: int) -> Labelled:
     return texts, labels
 
 
+STC2_DATASETS = os.environ.get("CLOSEDLOOP_STC2_DATASETS", "")
+"""Folder with two more public short-text clustering sets, kept outside the repository (not part of the
+shared panel): ``Biomedical.txt`` / ``Biomedical_gnd.txt`` (20,000 PubMed article titles, 20 MeSH
+topics) and ``SearchSnippets.txt`` / ``SearchSnippets_gnd.txt`` (12,340 web search result snippets,
+8 domains, stop words already removed), from the short-text clustering benchmark of Xu et al. 2017
+("Self-Taught Convolutional Neural Networks for Short Text Clustering", Neural Networks 88), repository
+jacoxu/STC2 @34a28c5, folder ``dataset/``; no licence file there, so they are read in place, never
+copied. Get them with ``git clone https://github.com/jacoxu/STC2`` and point this variable at its
+``dataset`` folder."""
+
+
+def stc2(name: str) -> Labelled:
+    """One STC2 set (``Biomedical`` or ``SearchSnippets``) from ``CLOSEDLOOP_STC2_DATASETS``, a line per text."""
+    folder = Path(STC2_DATASETS)
+    lines = (folder / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    texts = [line.strip().lstrip("\ufeff") for line in lines]
+    labels = [line.strip() for line in (folder / f"{name}_gnd.txt").read_text(encoding="utf-8").splitlines()]
+    if len(texts) != len(labels):
+        raise ValueError(f"{folder / name}: {len(texts)} texts but {len(labels)} labels")
+    return texts, labels
+
+
 def sample(data: Labelled, n: int, seed: int = 0) -> Labelled:
     """A seeded random subset of ``n`` rows (all rows when there are fewer), in original order."""
     texts, labels = data
@@ -116,5 +139,14 @@ PANEL: tuple[PanelSet, ...] = (
     PanelSet("tickets-en-de", lambda d, w, b: tickets(d, "tickets_en_de.csv", b), quick=True),
     PanelSet("demo-1500", lambda d, w, b: demo(w, 1500, b), quick=True),
     PanelSet("demo-20000", lambda d, w, b: demo(w, 20_000, b)),
+    PanelSet("demo-100000", lambda d, w, b: demo(w, 100_000, b)),
 )
 """Every set, in the order the panel runs them (small and fast first)."""
+
+EXTRA: tuple[PanelSet, ...] = (
+    PanelSet("biomedical", lambda d, w, b: stc2("Biomedical")),
+    PanelSet("biomedical-5k", lambda d, w, b: sample(stc2("Biomedical"), 5000)),
+    PanelSet("searchsnippets", lambda d, w, b: stc2("SearchSnippets")),
+    PanelSet("searchsnippets-5k", lambda d, w, b: sample(stc2("SearchSnippets"), 5000)),
+)
+"""Sets outside the shared panel (``STC2_DATASETS``), for checking a rule on data it was not chosen on."""

@@ -1,7 +1,7 @@
 """Benchmark: theme discovery on the whole panel, so defaults are never chosen on one data set.
 
 Runs, on every panel set (bench/panel_data.py: CLINC150 test and train, Bitext, HWU64 all and a 3,000
-sample, StackOverflow all and a 5,000 sample, the multilingual tickets, the demo at 1,500 and 20,000
+sample, StackOverflow all and a 5,000 sample, the multilingual tickets, the demo at 1,500, 20,000 and 100,000
 tickets) and on the same cached vectors: production (``fit_themes`` with the shipped defaults, never
 told the number of labels), a default ``BERTopic()`` and KMeans told the true count
 (bench/topics_panel.py); each on a seeded third as well (tripling); then the leave-one-dataset-out
