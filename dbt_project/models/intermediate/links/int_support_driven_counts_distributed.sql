@@ -14,12 +14,54 @@
   p = 1 add one to every count, items with p = 0 nothing. Plain SQL (no recursion, no
   sampling), the same on DuckDB and PostgreSQL; up to 9,999 uncertain items per quarter.
   DECISIONS.md, "The share's interval".
+
+  The probabilities are calibrated on other data than this account's, so they may all be off
+  together. The account's own probabilities are taken as logit(p') = logit(p) + delta with one
+  shared delta ~ Normal(0, share_calibration_sd^2) (a recalibration-in-the-large shift, Cox 1958),
+  and the distribution is the mixture over delta of the Poisson-binomials of p', integrated with
+  9-point Gauss-Hermite quadrature (nodes sqrt(2) * sd * t_i, weights w_i / sqrt(pi)). Reviewed
+  items (p = 0 or 1) are not shifted. share_calibration_sd = 0 gives the plain Poisson-binomial.
 #}
+{%- set sd = var('share_calibration_sd') | float -%}
+{%- if sd > 0 -%}
+{%- set hermite = [
+    (-3.1909932017815277, 2.2345844007746576e-05), (-2.266580584531843, 0.0027891413212317653),
+    (-1.468553289216668, 0.04991640676521791), (-0.7235510187528376, 0.2440975028949394),
+    (0.0, 0.4063492063492064), (0.7235510187528376, 0.2440975028949394),
+    (1.468553289216668, 0.04991640676521791), (2.266580584531843, 0.0027891413212317653),
+    (3.1909932017815277, 2.2345844007746576e-05)] -%}
+{%- else -%}
+{%- set hermite = [(0.0, 1.0)] -%}
+{%- endif -%}
 with
 
 items as (
 
     select quarter_key, support_probability as p from {{ ref('int_improvements_shipped') }}
+
+),
+
+shifts as (
+
+    {# The quadrature nodes: a shift of every uncertain item's logit, and its weight. #}
+    {%- for t, w in hermite %}
+    select {{ loop.index }} as node, cast({{ (2 ** 0.5) * sd * t }} as {{ type_double() }}) as shift,
+        cast({{ w }} as {{ type_double() }}) as weight
+    {%- if not loop.last %} union all{% endif %}
+    {%- endfor %}
+
+),
+
+shifted as (
+
+    {# Each uncertain item's probability at each node: sigmoid(logit(p) + shift). #}
+    select
+        items.quarter_key,
+        shifts.node,
+        1 / (1 + exp(-(ln(items.p / (1 - items.p)) + shifts.shift))) as p
+    from items
+    cross join shifts
+    where items.p > 0 and items.p < 1
 
 ),
 
@@ -67,17 +109,16 @@ frequencies as (
 
 factors as (
 
-    {# One factor 1 - p + p e^{i theta} per uncertain item and frequency, as (real, imaginary). #}
+    {# One factor 1 - p + p e^{i theta} per uncertain item, node and frequency, as (real, imaginary). #}
     select
         frequencies.quarter_key,
+        shifted.node,
         frequencies.l,
-        1 - items.p + items.p * cos(frequencies.theta) as re,
-        items.p * sin(frequencies.theta) as im
+        1 - shifted.p + shifted.p * cos(frequencies.theta) as re,
+        shifted.p * sin(frequencies.theta) as im
     from frequencies
-    inner join items
-        on frequencies.quarter_key = items.quarter_key
-        and items.p > 0
-        and items.p < 1
+    inner join shifted
+        on frequencies.quarter_key = shifted.quarter_key
 
 ),
 
@@ -86,6 +127,7 @@ products as (
     select
         frequencies.quarter_key,
         frequencies.uncertain_items,
+        shifts.node,
         frequencies.l,
         frequencies.theta,
         {# A factor is 0 only for p = 0.5 at theta = pi: then the whole product is 0. #}
@@ -98,24 +140,41 @@ products as (
         end as modulus,
         coalesce(sum(atan2(factors.im, factors.re)), 0) as argument
     from frequencies
+    cross join shifts
     left join factors
         on frequencies.quarter_key = factors.quarter_key
+        and shifts.node = factors.node
         and frequencies.l = factors.l
-    group by frequencies.quarter_key, frequencies.uncertain_items, frequencies.l, frequencies.theta
+    group by frequencies.quarter_key, frequencies.uncertain_items, shifts.node, frequencies.l, frequencies.theta
 
 ),
 
-uncertain_counts as (
+uncertain_counts_per_node as (
 
     select
         products.quarter_key,
+        products.node,
         numbers.n as uncertain_driven,
         sum(products.modulus * cos(products.argument - products.theta * numbers.n))
             / (max(products.uncertain_items) + 1) as probability
     from products
     inner join numbers
         on numbers.n <= products.uncertain_items
-    group by products.quarter_key, numbers.n
+    group by products.quarter_key, products.node, numbers.n
+
+),
+
+uncertain_counts as (
+
+    {# The mixture over the shared shift: the nodes' distributions, weighted. #}
+    select
+        uncertain_counts_per_node.quarter_key,
+        uncertain_counts_per_node.uncertain_driven,
+        sum(shifts.weight * uncertain_counts_per_node.probability) as probability
+    from uncertain_counts_per_node
+    inner join shifts
+        on uncertain_counts_per_node.node = shifts.node
+    group by uncertain_counts_per_node.quarter_key, uncertain_counts_per_node.uncertain_driven
 
 ),
 

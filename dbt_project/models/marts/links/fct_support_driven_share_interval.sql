@@ -3,9 +3,10 @@
   interval from link uncertainty, and how many of the quarter's links a person reviewed.
 
   share is support-driven improvements (at least one accepted link) / shipped improvements.
-  expected_share is the mean of the share when each improvement is support-driven with its
-  probability (int_support_driven_counts_distributed); share_low and share_high are that
-  distribution's (1 - share_interval_level) / 2 and (1 + share_interval_level) / 2 quantiles
+  expected_share is the mean of the share under the count's distribution
+  (int_support_driven_counts_distributed: each improvement support-driven with its probability,
+  all probabilities shifted together by the account's calibration uncertainty); share_low and
+  share_high are that distribution's (1 - share_interval_level) / 2 and (1 + share_interval_level) / 2 quantiles
   over shipped improvements, widened to contain share. Reviewed links carry probability 1 or 0,
   so the interval narrows as people review. links counts the (theme, item) pairs with evidence
   or a decision on the quarter's shipped improvements, links_reviewed those a person confirmed
@@ -26,10 +27,18 @@ per_quarter as (
         quarter_key,
         quarter_start_date,
         count(*) as shipped_items,
-        sum(case when is_support_driven then 1 else 0 end) as support_driven_items,
-        sum(support_probability) as expected_items
+        sum(case when is_support_driven then 1 else 0 end) as support_driven_items
     from items
     group by quarter_key, quarter_start_date
+
+),
+
+expected as (
+
+    {# The mean of the count's distribution (under the shared calibration shift when there is one). #}
+    select quarter_key, sum(probability * support_driven_items) as expected_items
+    from {{ ref('int_support_driven_counts_distributed') }}
+    group by quarter_key
 
 ),
 
@@ -80,12 +89,14 @@ shares as (
         per_quarter.shipped_items,
         per_quarter.support_driven_items,
         {{ safe_divide('per_quarter.support_driven_items', 'per_quarter.shipped_items') }} as share,
-        {{ safe_divide('per_quarter.expected_items', 'per_quarter.shipped_items') }} as expected_share,
+        {{ safe_divide('expected.expected_items', 'per_quarter.shipped_items') }} as expected_share,
         {{ safe_divide('quantiles.low_items', 'per_quarter.shipped_items') }} as quantile_low,
         {{ safe_divide('quantiles.high_items', 'per_quarter.shipped_items') }} as quantile_high,
         coalesce(links.links, 0) as links,
         coalesce(links.links_reviewed, 0) as links_reviewed
     from per_quarter
+    left join expected
+        on per_quarter.quarter_key = expected.quarter_key
     left join quantiles
         on per_quarter.quarter_key = quantiles.quarter_key
     left join links
