@@ -153,10 +153,9 @@ def fit_themes(texts: Sequence[str], embeddings: np.ndarray, config: TopicConfig
     with limit_threads(config.threads):
         fit = _BertopicFit(fit_texts, config, reducer, clusterer, vectorizer)
         model, fit_labels = fit(embeddings[fit_idx])
-        view, word_ratio = _word_view(fit_texts, embeddings[fit_idx], fit_labels, config)
+        view, fit_words, word_ratio = _word_view(fit_texts, embeddings[fit_idx], fit_labels, config)
         if view is not None:
-            model, fit_labels = fit(with_words(embeddings[fit_idx], view.transform(fit_texts),
-                                               config.cluster.lexical_weight))
+            model, fit_labels = fit(with_words(embeddings[fit_idx], fit_words, config.cluster.lexical_weight))
         theme_ids = sorted(int(t) for t in set(fit_labels.tolist()) if t != UNASSIGNED)
         if theme_ids != list(range(len(theme_ids))):
             raise RuntimeError(f"unexpected BERTopic topic ids {theme_ids[:10]}")
@@ -200,23 +199,27 @@ class _BertopicFit:
 
 
 def _word_view(texts: Sequence[str], embeddings: np.ndarray, labels: np.ndarray,
-               config: TopicConfig) -> tuple[WordView | None, float]:
-    """The texts' word view if it separates the first fit's themes well enough to fit again with it, and the ratio.
+               config: TopicConfig) -> tuple[WordView | None, np.ndarray, float]:
+    """The texts' word view if it separates the first fit's themes well enough to fit again with it.
 
     No view (keep the first fit) when the weight is 0, the texts share too few words, or the word view
     separates the themes less than ``config.cluster.lexical_ratio`` times as well as the sentence view.
+
+    Returns:
+        The view (or None), the texts' rows in it, and the separation ratio.
     """
     view = WordView(config.seed)
     if config.cluster.lexical_weight <= 0 or not view.fit(texts):
-        return None, 0.0
-    ratio = separation_ratio(embeddings, view.transform(texts), labels)
+        return None, np.empty((len(texts), 0), dtype=np.float32), 0.0
+    words = view.transform(texts)
+    ratio = separation_ratio(embeddings, words, labels)
     if ratio < config.cluster.lexical_ratio:
         log.debug("the word view separates the themes %.2f times as well as the sentences: not used", ratio)
-        return None, ratio
+        return None, words, ratio
     log.info("the texts' words separate their themes %.2f times as well as their sentences (>= %.2f): themes "
              "fitted again with a word view at weight %.2f", ratio, config.cluster.lexical_ratio,
              config.cluster.lexical_weight)
-    return view, ratio
+    return view, words, ratio
 
 
 def _joined_with_words(view: WordView, texts: Sequence[str], embeddings: np.ndarray, fit_idx: np.ndarray,
