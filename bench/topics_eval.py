@@ -4,8 +4,8 @@ Runs, on every panel set (bench/panel_data.py: CLINC150 test and train, Bitext, 
 sample, StackOverflow all and a 5,000 sample, the multilingual tickets, the demo at 1,500, 20,000 and 100,000
 tickets) and on the same cached vectors: production (``fit_themes`` with the shipped defaults, never
 told the number of labels), a default ``BERTopic()`` and KMeans told the true count
-(bench/topics_panel.py); each on a seeded third as well (tripling); then the leave-one-dataset-out
-check of every tuned constant of the clustering path (bench/topics_lodo.py). Prints the tables and
+(bench/topics_panel.py); each on seeded thirds as well (tripling: ``--thirds``, 3 by default); then the
+leave-one-dataset-out check of every tuned constant of the clustering path (bench/topics_lodo.py). Prints the tables and
 writes bench/results/topics_eval.json.
 
 Panel targets: CLINC150 test >= 0.92 / 0.75 NMI / ARI, train >= 0.91 / 0.72, HWU64 >= 0.81 / 0.60,
@@ -13,7 +13,7 @@ StackOverflow >= 0.72 / 0.60; outliers <= 5 % and themes found / true labels wit
 set; tripling multiplies the theme count by at most 1.3; fitting under 10 s per 5,000 texts.
 
 Usage: CLOSEDLOOP_TOPIC_THREADS=1 python bench/topics_eval.py [--sets clinc150-test,hwu64-3k,...] [--quick]
-           [--skip-bertopic] [--skip-tripling] [--skip-lodo] [--datasets DIR] [--cache FILE] [--out FILE]
+           [--skip-bertopic] [--skip-tripling] [--thirds N] [--skip-lodo] [--datasets DIR] [--cache FILE] [--out FILE]
            [--markdown] [--from-json FILE ...]
 """
 
@@ -47,6 +47,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="only the small sets and samples")
     parser.add_argument("--skip-bertopic", action="store_true")
     parser.add_argument("--skip-tripling", action="store_true")
+    parser.add_argument("--thirds", type=int, default=topics_panel.THIRDS,
+                        help="seeded one-third samples per set for the tripling multiplier")
     parser.add_argument("--skip-lodo", action="store_true", help="no leave-one-dataset-out sweep")
     parser.add_argument("--markdown", action="store_true", help="also print the tables as Markdown")
     parser.add_argument("--from-json", nargs="+", metavar="FILE",
@@ -108,16 +110,17 @@ def _chosen(args: argparse.Namespace) -> list[PanelSet] | None:
     return [known[n] for n in args.sets.split(",")]
 
 
-def _sweeper(name: str, config: Any, sweeps: dict[str, Any], tripling: bool) -> Any:
-    """The callback that runs the leave-one-dataset-out sweep on one set's vectors."""
-    def sweep(vectors: np.ndarray, languages: list[str], labels: list[str]) -> None:
+def _sweeper(name: str, config: Any, sweeps: dict[str, Any], thirds: int) -> Any:
+    """The callback that runs the leave-one-dataset-out sweep on one set's vectors (and ``thirds`` thirds)."""
+    def sweep(texts: list[str], vectors: np.ndarray, languages: list[str], labels: list[str]) -> None:
         print(f"{name}: sweeping the tuned constants ...", file=sys.stderr, flush=True)
-        case = topics_lodo.Case(vectors, languages, labels, config)
-        third = None
-        if tripling:
-            t_labels, t_vectors, t_langs = topics_panel.third(labels, vectors, languages, config.seed)
-            third = topics_lodo.Case(t_vectors, t_langs, t_labels, config)
-        sweeps[name] = topics_lodo.sweep(case, third, config)
+        case = topics_lodo.Case(texts, vectors, languages, labels, config)
+        cases = []
+        for seed in topics_panel.third_seeds(config.seed, thirds):
+            t_texts, t_vectors, t_langs = topics_panel.third(texts, vectors, languages, seed)
+            t_labels = topics_panel.third(labels, vectors, languages, seed)[0]
+            cases.append(topics_lodo.Case(t_texts, t_vectors, t_langs, t_labels, config))
+        sweeps[name] = topics_lodo.sweep(case, cases, config)
     return sweep
 
 
@@ -147,9 +150,10 @@ def main() -> int:
     if not args.skip_bertopic:
         _warm_umap()
     for spec in chosen:
-        also = None if args.skip_lodo else _sweeper(spec.name, config, sweeps, not args.skip_tripling)
+        thirds = 0 if args.skip_tripling else args.thirds
+        also = None if args.skip_lodo else _sweeper(spec.name, config, sweeps, thirds)
         results[spec.name] = topics_panel.run_set(spec, datasets, workdir, config, vectors, not args.skip_bertopic,
-                                                  not args.skip_tripling, also)
+                                                  thirds > 0, also, thirds=max(1, thirds))
         # written after every set, so a long run that is stopped keeps what it measured
         write_results(args.out, {"defaults": repr(config), "seconds": round(time.perf_counter() - started, 1),
                                  "embedded": vectors.embedded, "summary": topics_panel.summary(results),

@@ -1,10 +1,10 @@
 """Leave-one-dataset-out check of every tuned constant of the clustering path (bench/topics_eval.py).
 
 For each rule with a tuned constant (the silhouette tolerance, the knee ratio, the structure floor, the
-outlier similarity) and each candidate value, every panel set (and its seeded third, for tripling) is
+outlier similarity) and each candidate value, every panel set (and its seeded thirds, for tripling) is
 clustered the way ``topics.fit.fit_themes`` clusters it: the same fit sample, SVD, Ward tree, count
 choice, refinement, dissolved small themes and bounded outliers, with only that constant changed.
-A set's quality is (NMI + ARI) / 2 over all its texts.
+A set's quality is (NMI + ARI) / 2 over all its texts; tripling is measured on several seeded thirds.
 
 A constant is chosen on a group of sets by how far it leaves the acceptance bounds first (found/true
 outside 0.6-1.6, x3 outside 1/1.3-1.3, outliers above 5 %; :func:`excess`, summed over the sets),
@@ -40,16 +40,18 @@ def family(name: str) -> str:
 class Case:
     """One set clustered up to its Ward tree, as ``fit_themes`` does; counts and results are cached."""
 
-    def __init__(self, vectors: np.ndarray, languages: list[str], labels: list[str], config: Any) -> None:
+    def __init__(self, texts: list[str], vectors: np.ndarray, languages: list[str], labels: list[str],
+                 config: Any) -> None:
         from scipy.cluster.hierarchy import linkage
 
         from topics.cluster import SvdReducer, unit_rows
-        from topics.fit import _fit_sample
+        from topics.fit import _fit_sample, _low_information
 
         self.config = config
         self.embeddings = np.asarray(vectors, dtype=np.float32)
         self.labels = labels
-        self.fit_idx = _fit_sample(len(labels), languages, config)
+        self.low = _low_information(texts, config)
+        self.fit_idx = _fit_sample(len(labels), languages, config, self.low)
         reduced = SvdReducer(config.reduce.n_components, config.seed).fit_transform(self.embeddings[self.fit_idx])
         self.V = unit_rows(reduced)
         self.tree = linkage(reduced[:, : config.cluster.ward_dims].astype(np.float64), method="ward")
@@ -60,10 +62,13 @@ class Case:
 
     def count(self, cluster: Any) -> int:
         """The count the clusterer of this ``ClusterConfig`` cuts at."""
+        from topics.cluster import WardSilhouetteClusterer
         from topics.fit import build_clusterer
 
         clusterer = build_clusterer(cluster, self.config.seed)
-        clusterer.scores_ = self.scores  # type: ignore[attr-defined]  # same tree and vectors: share the cache
+        if not isinstance(clusterer, WardSilhouetteClusterer):
+            raise TypeError(f"the sweep replays the Ward-silhouette clusterer, not {type(clusterer).__name__}")
+        clusterer.scores_ = self.scores  # same tree and vectors: share the cache
         return int(clusterer.choose_count(self.tree, self.V, self.lo, self.hi)) if self.hi > self.lo else self.lo
 
     def result(self, k: int, cluster: Any) -> dict[str, Any]:
@@ -83,7 +88,8 @@ class Case:
         assignments = np.full(len(self.labels), -1, dtype=np.int64)
         assignments[self.fit_idx] = labels
         _join_nearest(self.embeddings, assignments, centroids(self.embeddings[self.fit_idx], labels, len(kept)),
-                      cluster)
+                      cluster, ~self.low)
+        assignments[self.low] = len(kept)  # the low-information bucket, as production keeps it
         nmi = float(normalized_mutual_info_score(self.labels, assignments))
         ari = float(adjusted_rand_score(self.labels, assignments))
         return {"themes": len(kept), "ratio": round(len(kept) / len(set(self.labels)), 3),
@@ -91,8 +97,11 @@ class Case:
                 "quality": round((nmi + ari) / 2, 4), "outlier_share": round(float(np.mean(assignments == -1)), 4)}
 
 
-def sweep(case: Case, third: Case | None, config: Any) -> dict[str, list[dict[str, Any]]]:
-    """Every rule's candidates on one set: its result and the tripling multiplier."""
+def sweep(case: Case, thirds: list[Case], config: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every rule's candidates on one set: its result and the tripling multiplier of each seeded third.
+
+    ``x3`` is the multiplier farthest from 1 on a log scale, ``x3_each`` every third's.
+    """
     out: dict[str, list[dict[str, Any]]] = {}
     for rule, (field, values) in RULES.items():
         rows = []
@@ -100,8 +109,10 @@ def sweep(case: Case, third: Case | None, config: Any) -> dict[str, list[dict[st
             cluster = dataclasses.replace(config.cluster, **{field: value})
             k = case.count(cluster)
             row = {"value": value, **case.result(k, cluster)}
-            if third is not None:
-                row["x3"] = round(row["themes"] / max(1, third.result(third.count(cluster), cluster)["themes"]), 3)
+            each = [round(row["themes"] / max(1, t.result(t.count(cluster), cluster)["themes"]), 3) for t in thirds]
+            if each:
+                row["x3"] = max(each, key=lambda m: abs(math.log(m)))
+                row["x3_each"] = each
             rows.append(row)
         out[rule] = rows
     return out
@@ -111,11 +122,13 @@ def excess(row: dict[str, Any]) -> float:
     """How far one set's result lies outside the acceptance bounds, in log units, summed over the bounds.
 
     Bounds: found/true within 0.6-1.6, x3 within 1/1.3-1.3 (the count follows the data, not its size,
-    either way), outliers at most 5 % (0.01 per point above). 0 when every bound holds.
+    either way; averaged over the seeded thirds, since one third's multiplier is a draw), outliers at
+    most 5 % (0.01 per point above). 0 when every bound holds.
     """
-    ratio, x3 = row["ratio"], row.get("x3", 1.0)
-    return (max(0.0, math.log(0.6 / ratio), math.log(ratio / 1.6)) + max(0.0, abs(math.log(x3)) - math.log(1.3))
-            + max(0.0, row["outlier_share"] - 0.05))
+    ratio = row["ratio"]
+    each = row.get("x3_each") or [row.get("x3", 1.0)]
+    tripled = sum(max(0.0, abs(math.log(x3)) - math.log(1.3)) for x3 in each) / len(each)
+    return max(0.0, math.log(0.6 / ratio), math.log(ratio / 1.6)) + tripled + max(0.0, row["outlier_share"] - 0.05)
 
 
 def choose(sweeps: dict[str, dict[str, list[dict[str, Any]]]], rule: str, sets: list[str]) -> float:
@@ -173,7 +186,7 @@ def tripling(sweeps: dict[str, dict[str, list[dict[str, Any]]]]) -> list[dict[st
             x3 = [c["x3"] for c in cells if "x3" in c]
             rows.append({"rule": rule, "field": field, "value": value,
                          "excess": round(sum(excess(c) for c in cells), 3),
-                         "x3_worst": max(x3, key=lambda m: abs(m - 1)) if x3 else None,
+                         "x3_worst": max(x3, key=lambda m: abs(math.log(m))) if x3 else None,
                          "x3_mean": round(sum(x3) / len(x3), 3) if x3 else None,
                          "quality_mean": round(sum(c["quality"] for c in cells) / len(cells), 4),
                          "quality_worst": min(c["quality"] for c in cells)})

@@ -11,8 +11,9 @@ generated demo with label = planted theme) and on the SAME cached vectors in one
 
 Columns: texts, true labels, themes found, ratio found/true, outlier share, NMI, ARI, fit seconds.
 
-Tripling: each set is also fitted on a seeded one-third sample; the multiplier is
-themes(all) / themes(third) (production and BERTopic).
+Tripling: each set is also fitted on seeded one-third samples (``THIRDS`` of them for production, the
+first for BERTopic); the multiplier is themes(all) / themes(third), reported for the third farthest
+from 1 on a log scale, with every third's multiplier beside it.
 
 Name accuracy (production themes, ``Theme.label``): the share of ALL texts whose theme's name
 embeds (same model, same cache) nearer by cosine to the name of that theme's majority label than to
@@ -149,6 +150,20 @@ def name_accuracy(result: Any, labels: list[str], vectors: Vectors) -> dict[str,
             "examples": examples}
 
 
+THIRDS = 3
+"""Seeded thirds per set: one third's multiplier is a draw (HWU64 3,000: 0.71-1.33 over five seeds)."""
+
+
+def third_seeds(seed: int, count: int = THIRDS) -> list[int]:
+    """The seeds of the thirds of a set: the configured seed, then the next ones."""
+    return [seed + i for i in range(count)]
+
+
+def farthest(multipliers: list[float]) -> float:
+    """The multiplier farthest from 1 on a log scale (the worst case either way)."""
+    return max(multipliers, key=lambda m: abs(math.log(m)))
+
+
 def third(texts: list[str], vectors: np.ndarray, languages: list[str], seed: int
           ) -> tuple[list[str], np.ndarray, list[str]]:
     """A seeded one-third random sample of a set."""
@@ -157,18 +172,19 @@ def third(texts: list[str], vectors: np.ndarray, languages: list[str], seed: int
 
 
 def run_set(spec: PanelSet, datasets: Path, workdir: Path, config: Any, vectors: Vectors,
-            bertopic: bool, tripling: bool, also: Callable[[np.ndarray, list[str], list[str]], None] | None = None,
-            ) -> dict[str, Any]:
+            bertopic: bool, tripling: bool,
+            also: Callable[[list[str], np.ndarray, list[str], list[str]], None] | None = None,
+            thirds: int = THIRDS) -> dict[str, Any]:
     """Every method, the tripling fits and (for named sets) name accuracy on one set.
 
-    ``also`` is called with the set's vectors, languages and labels (the leave-one-dataset-out sweep).
+    ``also`` is called with the set's texts, vectors, languages and labels (the leave-one-dataset-out sweep).
     """
     texts, labels = spec.load(datasets, workdir, config.text.max_body_chars)
     started = time.perf_counter()
     embedded_before = vectors.embedded
     matrix, languages = vectors.texts(texts)
     if also is not None:
-        also(matrix, languages, labels)
+        also(texts, matrix, languages, labels)
     entry: dict[str, Any] = {"texts": len(texts), "labels": len(set(labels)),
                              "embed_seconds": round(time.perf_counter() - started, 1)}
     say = lambda what: print(f"{spec.name}: {what} ...", file=sys.stderr, flush=True)  # noqa: E731
@@ -186,11 +202,14 @@ def run_set(spec: PanelSet, datasets: Path, workdir: Path, config: Any, vectors:
     found, seconds = fit_kmeans(matrix, len(set(labels)), config.threads, config.seed)
     entry["kmeans-k"] = _scores(labels, found, len(set(found.tolist())), seconds)
     if tripling:
-        t_texts, t_vectors, t_langs = third(texts, matrix, languages, config.seed)
-        say("production on a third")
-        small = fit_production(t_texts, t_vectors, t_langs, config, vectors.raw)
-        entry["tripling"] = {"production": _multiplier(small.n_themes, result.n_themes)}
+        counts = []
+        for i, seed in enumerate(third_seeds(config.seed, thirds)):
+            t_texts, t_vectors, t_langs = third(texts, matrix, languages, seed)
+            say(f"production on a third ({i + 1} of {thirds})")
+            counts.append(fit_production(t_texts, t_vectors, t_langs, config, vectors.raw).n_themes)
+        entry["tripling"] = {"production": _multipliers(counts, result.n_themes)}
         if bertopic:
+            t_texts, t_vectors, t_langs = third(texts, matrix, languages, config.seed)
             say("BERTopic() on a third")
             found, _ = fit_bertopic(t_texts, t_vectors, config.threads, config.seed)
             entry["tripling"]["bertopic"] = _multiplier(len(set(found.tolist()) - {-1}),
@@ -202,6 +221,16 @@ def run_set(spec: PanelSet, datasets: Path, workdir: Path, config: Any, vectors:
 
 def _multiplier(n_third: int, n_all: int) -> dict[str, Any]:
     return {"third": n_third, "all": n_all, "multiplier": round(n_all / n_third, 3) if n_third else None}
+
+
+def _multipliers(n_thirds: list[int], n_all: int) -> dict[str, Any]:
+    """The tripling of several thirds: the one farthest from 1 as ``multiplier``, all of them beside it."""
+    each = [round(n_all / n, 3) for n in n_thirds if n]
+    if not each:
+        return {"third": None, "all": n_all, "multiplier": None}
+    worst = farthest(each)
+    return {"third": n_thirds[each.index(worst)], "all": n_all, "multiplier": worst,
+            "thirds": n_thirds, "multipliers": each}
 
 
 def _from_one(value: float) -> float:
@@ -275,6 +304,8 @@ def markdown(results: dict[str, dict[str, Any]], stats: dict[str, dict[str, dict
             r = entry[method]
             trip = entry.get("tripling", {}).get(method, {})
             x3 = f"{trip['multiplier']:.2f} ({trip['third']}→{trip['all']})" if trip.get("multiplier") else ""
+            if len(trip.get("multipliers", [])) > 1:
+                x3 += f"; {min(trip['multipliers']):.2f}-{max(trip['multipliers']):.2f}"
             weak = " (weak)" if r.get("weak_structure") else ""
             lines.append(f"| {name} | {entry['texts']:,} | {entry['labels']} | {method} | {r['themes']}{weak} | "
                          f"{r['ratio']:.2f} | {100 * r['outlier_share']:.1f} % | {r['nmi']:.3f} | {r['ari']:.3f} | "
