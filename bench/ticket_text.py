@@ -8,6 +8,9 @@ files, duplicates dropped) for several ticket texts, and scores each against the
 * kNN agreement: the share of each ticket's 10 nearest tickets (cosine) in the same queue, which
   measures the text representation without depending on how many themes the clusterer chose.
 
+One variant removes the courtesies (salutation, "I hope this message finds you well", sign-off) that
+open three in four of these bodies, to see whether they crowd the request out of the embedder's window.
+
 Embeddings go through the same DuckDB cache as ``closedloop topics evaluate``, so a second run
 embeds nothing. The embedder keeps 128 tokens (about 500-700 characters of English), so body
 cuts past that change nothing unless the backend is configured otherwise. Prints a table and
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -36,8 +40,31 @@ VARIANTS: tuple[tuple[str, str, int], ...] = (
     ("subject + first 400 body chars", "both", 400),
     ("subject + first 600 body chars", "both", 600),
     ("subject + whole body", "both", 1_000_000),
+    ("subject + 600, courtesies removed", "stripped", 600),
 )
 """(name, parts, max_body_chars) of each ticket text measured."""
+
+SALUTATION = re.compile(
+    r"^\s*(?:dear|hello|hi|hey|greetings|respected|esteemed|good (?:morning|afternoon|day)|sehr geehrte[rs]?|"
+    r"liebe[rs]?|hallo|guten tag|estimad[oa]s?(?:\(a\))?|hola|querid[oa]s?|cher|ch[èe]re|chers|bonjour|salut|"
+    r"prezad[oa]s?(?:\(a\))?|ol[áa]|car[oa](?:\(a\))?|gentile|buongiorno)\b[^,\n.!]{0,60}[,!:]?\s*", re.I)
+PLEASANTRY = re.compile(
+    r"\b(?:i hope (?:this|my) (?:message|e-?mail|note|letter) finds you well|"
+    r"ich hoffe,? (?:diese|meine) (?:nachricht|e-?mail) erreicht sie (?:wohl|gut|bei guter gesundheit)|"
+    r"espero que (?:esta|este) (?:mensagem|e-?mail) (?:o|a|os|as) encontre bem|"
+    r"espero que (?:este|esta) (?:mensaje|correo) (?:le|les|te|lo|la|los) encuentre bien|"
+    r"j'esp[èe]re que (?:ce|mon) (?:message|courriel|e-?mail) vous trouve(?: bien| en bonne sant[ée])?)[.!]?\s*", re.I)
+SIGN_OFF = re.compile(
+    r"\s(?:best regards|kind regards|warm regards|regards|sincerely|best wishes|mit freundlichen gr(?:ü|u)(?:ß|ss)en|"
+    r"viele gr(?:ü|u)(?:ß|ss)e|cordialement|bien (?:à|a) vous|atenciosamente|cumprimentos|saludos(?: cordiales)?|"
+    r"atentamente|un saludo|cordiali saluti|distinti saluti)\b.*$", re.I | re.S)
+
+
+def without_courtesies(body: str) -> str:
+    """The body without its opening salutation, "I hope this message finds you well" and its sign-off
+    (English, German, Spanish, French, Portuguese, Italian): measured here, not done by the product."""
+    body = SALUTATION.sub("", body or "", count=1)
+    return SIGN_OFF.sub("", PLEASANTRY.sub("", body)).strip()
 
 
 def load_tickets(datasets: Path) -> list[dict[str, str]]:
@@ -82,8 +109,9 @@ def measure(rows: list[dict[str, str]], parts: str, max_body_chars: int, cache_p
     from topics.text import ticket_text
 
     config = TopicConfig(threads=threads)
-    subjects = [r["subject"] if parts in ("subject", "both") else "" for r in rows]
-    bodies = [r["body"] if parts in ("body", "both") else "" for r in rows]
+    subjects = [r["subject"] if parts in ("subject", "both", "stripped") else "" for r in rows]
+    bodies = [(without_courtesies(r["body"]) if parts == "stripped" else r["body"]) if parts != "subject" else ""
+              for r in rows]
     texts = [ticket_text(s, b, max_body_chars) for s, b in zip(subjects, bodies, strict=True)]
     keep = [i for i, t in enumerate(texts) if t]
     texts = [texts[i] for i in keep]
