@@ -22,6 +22,7 @@ import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,12 +50,21 @@ class RunInProgressError(ClosedloopError):
         self.holder = holder
 
 
-def _holder(path: Path) -> dict[str, object]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8") or "{}")
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+def _holder(path: Path, patience: float = 1.0) -> dict[str, object]:
+    """The holder's record in the lock file, waiting up to ``patience`` seconds for it to be written.
+
+    The holder writes its pid just after it takes the lock, so a writer refused in that instant
+    reads an empty file; it looks again for a moment before naming no one.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError):
+            data = {}
+        if (isinstance(data, dict) and data) or time.monotonic() >= deadline:
+            return data if isinstance(data, dict) else {}
+        time.sleep(0.02)
 
 
 def _shared_lock() -> Any:
@@ -108,17 +118,19 @@ def acquire(home: Path) -> None:
         except BlockingIOError:
             handle.close()
             raise RunInProgressError(path, _holder(path)) from None
-        try:
-            shared = _shared_lock()
-        except BaseException:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-            raise
-        handle.seek(0)
+        handle.seek(0)  # say who holds it at once: a refused writer reads this
         handle.truncate()
         handle.write(json.dumps({"pid": os.getpid(),
                                  "started_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}))
         handle.flush()
+        try:
+            shared = _shared_lock()
+        except BaseException:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+            raise
         _held[path] = (handle, 1, shared)
 
 

@@ -42,6 +42,32 @@ def test_a_second_process_is_refused_with_the_holders_pid_and_start_time(tmp_pat
         child.wait()
 
 
+SLOW_RECORD = textwrap.dedent("""
+    import fcntl, json, os, sys, time
+    from pathlib import Path
+    handle = (Path(sys.argv[1]) / "run.lock").open("a+", encoding="utf-8")
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    print("locked", flush=True)
+    time.sleep(0.3)
+    handle.write(json.dumps({"pid": os.getpid(), "started_at": "2026-01-01 00:00:00 UTC"}))
+    handle.flush()
+    time.sleep(120)
+""")
+
+
+def test_a_writer_refused_before_the_holder_wrote_its_record_still_names_it(tmp_path: Path):
+    """Two runs started together: the loser can arrive between the winner's lock and its record."""
+    child = subprocess.Popen([sys.executable, "-c", SLOW_RECORD, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "locked"
+        with pytest.raises(RunInProgressError, match=rf"another run, pid {child.pid}, started at"):
+            acquire(tmp_path)
+    finally:
+        child.kill()
+        child.wait()
+
+
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path):
     child = _holder(tmp_path)
     os.kill(child.pid, signal.SIGKILL)
