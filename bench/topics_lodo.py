@@ -22,6 +22,7 @@ import math
 from typing import Any
 
 import numpy as np
+from topics_panel import farthest
 
 RULES: dict[str, tuple[str, tuple[float, ...]]] = {
     "tolerance": ("tolerance", (0.0, 0.0075, 0.015, 0.03, 0.05)),
@@ -111,7 +112,7 @@ def sweep(case: Case, thirds: list[Case], config: Any) -> dict[str, list[dict[st
             row = {"value": value, **case.result(k, cluster)}
             each = [round(row["themes"] / max(1, t.result(t.count(cluster), cluster)["themes"]), 3) for t in thirds]
             if each:
-                row["x3"] = max(each, key=lambda m: abs(math.log(m)))
+                row["x3"] = farthest(each)
                 row["x3_each"] = each
             rows.append(row)
         out[rule] = rows
@@ -186,7 +187,7 @@ def tripling(sweeps: dict[str, dict[str, list[dict[str, Any]]]]) -> list[dict[st
             x3 = [c["x3"] for c in cells if "x3" in c]
             rows.append({"rule": rule, "field": field, "value": value,
                          "excess": round(sum(excess(c) for c in cells), 3),
-                         "x3_worst": max(x3, key=lambda m: abs(math.log(m))) if x3 else None,
+                         "x3_worst": farthest(x3) if x3 else None,
                          "x3_mean": round(sum(x3) / len(x3), 3) if x3 else None,
                          "quality_mean": round(sum(c["quality"] for c in cells) / len(cells), 4),
                          "quality_worst": min(c["quality"] for c in cells)})
